@@ -1,0 +1,46 @@
+# The commands the README gives.  Everything real lives in CMake; these
+# targets pick build directories and run the steps in order.
+#
+#   make demo            transparent TLS demonstration (see README)
+#   make check           dependencies, build (gcc -Werror), every test, then
+#                        the unit tests again under ASan+UBSan (clang) and
+#                        each fuzz target for a bounded time
+#   make check-sanitize  only the ASan+UBSan part
+#   make bench           benchmarks (bench/)
+
+BUILD        ?= build
+BUILD_SAN    ?= build-sanitize
+JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 20
+CMAKE_FLAGS  ?=
+
+.PHONY: all deps build check check-main check-sanitize bench demo clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=gcc $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j $(JOBS)
+
+check-main: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE fuzz
+
+check-sanitize: deps
+	cmake -S . -B $(BUILD_SAN) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+		-DATTLS_SANITIZE=ON -DATTLS_FUZZ=ON -DATTLS_FUZZ_SECONDS=$(FUZZ_SECONDS) $(CMAKE_FLAGS)
+	cmake --build $(BUILD_SAN) -j $(JOBS)
+	cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j $(JOBS) -L 'unit|fuzz'
+
+# The sanitizer run goes first so that the closing summary line is the
+# full suite's.
+check: check-sanitize check-main
+
+bench: build
+	cmake --build $(BUILD) --target bench_all
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN)

@@ -1,0 +1,13 @@
+/*
+ * commands.h - the subcommands of the `attls` program.  Each takes the
+ * arguments after its own name (argv[0] is the subcommand name) and returns
+ * the process exit status: 0 success, 1 a negative answer or an error in
+ * the input, 2 a usage error.
+ */
+#ifndef ATTLS_CLI_COMMANDS_H
+#define ATTLS_CLI_COMMANDS_H
+
+int attls_cmd_policy(int argc, char **argv);
+int attls_cmd_saf(int argc, char **argv);
+
+#endif
