@@ -26,7 +26,7 @@ mark_truncated(struct at_err *err, int n)
 		memcpy(err->msg + sizeof(err->msg) - 4, "...", 4);
 }
 
-static void
+static void AT_PRINTF(3, 0)
 vformat(struct at_err *err, enum at_rc rc, const char *fmt, va_list ap)
 {
 	int n;
