@@ -13,4 +13,7 @@ int attls_cmd_saf(int argc, char **argv);
 /* `attls policy explain ...`: argv[0] is "explain". */
 int attls_policy_explain(int argc, char **argv);
 
+/* `attls saf usermap ...`: argv[0] is "usermap". */
+int attls_saf_usermap(int argc, char **argv);
+
 #endif
