@@ -7,6 +7,7 @@
 #                        each fuzz target for a bounded time
 #   make check-sanitize  only the ASan+UBSan part
 #   make bench           benchmarks (bench/)
+#   make lint            clang-tidy and cppcheck over src/
 
 BUILD        ?= build
 BUILD_SAN    ?= build-sanitize
@@ -14,7 +15,7 @@ JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS  ?=
 
-.PHONY: all deps build check check-main check-sanitize bench demo clean
+.PHONY: all deps build check check-main check-sanitize bench demo lint clean
 
 all: build
 
@@ -41,6 +42,9 @@ check: check-sanitize check-main
 
 bench: build
 	cmake --build $(BUILD) --target bench_all
+
+lint: build
+	./scripts/lint.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN)

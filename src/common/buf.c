@@ -9,9 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
 
 static const char empty[1] = "";
+
+void
+at_wipe(void *p, size_t n)
+{
+	/* A volatile pointer keeps the stores even though p is freed next. */
+	volatile unsigned char *v = p;
+
+	while (n-- > 0)
+		*v++ = 0;
+}
 
 void
 at_buf_init(struct at_buf *b, size_t max)
@@ -26,7 +35,7 @@ at_buf_free(struct at_buf *b)
 	if (b == NULL)
 		return;
 	if (b->data != NULL && b->secret)
-		OPENSSL_cleanse(b->data, b->cap);
+		at_wipe(b->data, b->cap);
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = b->rpos = 0;
@@ -36,7 +45,7 @@ void
 at_buf_reset(struct at_buf *b)
 {
 	if (b->data != NULL && b->secret)
-		OPENSSL_cleanse(b->data, b->cap);
+		at_wipe(b->data, b->cap);
 	b->len = b->rpos = 0;
 	if (b->data != NULL)
 		b->data[0] = '\0';
@@ -64,7 +73,7 @@ reserve(struct at_buf *b, size_t extra)
 	if (b->data != NULL) {
 		memcpy(nd, b->data, b->len + 1);
 		if (b->secret)
-			OPENSSL_cleanse(b->data, b->cap);
+			at_wipe(b->data, b->cap);
 		free(b->data);
 	}
 	b->data = nd;

@@ -47,6 +47,9 @@ AT_MUST_CHECK enum at_rc at_buf_get_bytes(struct at_buf *b, void *out, size_t n)
 /* Text view of the contents ("" when empty). Valid until the next write. */
 const char *at_buf_cstr(const struct at_buf *b);
 
+/* Overwrites n bytes at p with zeros in a way the compiler cannot drop. */
+void at_wipe(void *p, size_t n);
+
 /* Hands the bytes to the caller (free() them); the buffer becomes empty. */
 char *at_buf_take(struct at_buf *b, size_t *len);
 

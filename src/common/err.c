@@ -3,12 +3,12 @@
  * than the buffer is cut, and the cut is marked with "...".
  */
 #include "common/err.h"
+#include "common/err_int.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/err.h>
 
 void
 at_err_clear(struct at_err *err)
@@ -19,15 +19,15 @@ at_err_clear(struct at_err *err)
 	err->msg[0] = '\0';
 }
 
-static void
-mark_truncated(struct at_err *err, int n)
+void
+at_err_mark_truncated(struct at_err *err, int n)
 {
 	if (n >= (int)sizeof(err->msg))
 		memcpy(err->msg + sizeof(err->msg) - 4, "...", 4);
 }
 
-static void AT_PRINTF(3, 0)
-vformat(struct at_err *err, enum at_rc rc, const char *fmt, va_list ap)
+void
+at_err_vformat(struct at_err *err, enum at_rc rc, const char *fmt, va_list ap)
 {
 	int n;
 
@@ -36,11 +36,11 @@ vformat(struct at_err *err, enum at_rc rc, const char *fmt, va_list ap)
 	if (n < 0)
 		err->msg[0] = '\0';
 	else
-		mark_truncated(err, n);
+		at_err_mark_truncated(err, n);
 }
 
-static void
-append(struct at_err *err, const char *text)
+void
+at_err_append(struct at_err *err, const char *text)
 {
 	size_t used = strlen(err->msg);
 	int n;
@@ -49,7 +49,7 @@ append(struct at_err *err, const char *text)
 		return;
 	n = snprintf(err->msg + used, sizeof(err->msg) - used, "%s", text);
 	if (n >= 0 && (size_t)n >= sizeof(err->msg) - used)
-		mark_truncated(err, (int)sizeof(err->msg));
+		at_err_mark_truncated(err, (int)sizeof(err->msg));
 }
 
 enum at_rc
@@ -60,7 +60,7 @@ at_err_setx(struct at_err *err, enum at_rc rc, const char *fmt, ...)
 	if (err == NULL)
 		return rc;
 	va_start(ap, fmt);
-	vformat(err, rc, fmt, ap);
+	at_err_vformat(err, rc, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -75,38 +75,14 @@ at_err_set(struct at_err *err, enum at_rc rc, const char *fmt, ...)
 	if (err == NULL)
 		return rc;
 	va_start(ap, fmt);
-	vformat(err, rc, fmt, ap);
+	at_err_vformat(err, rc, fmt, ap);
 	va_end(ap);
 	/* strerror_r (XSI form under _POSIX_C_SOURCE) fills sys or fails. */
 	if (strerror_r(saved, sys, sizeof(sys)) != 0)
 		(void)snprintf(sys, sizeof(sys), "errno %d", saved);
-	append(err, ": ");
-	append(err, sys);
+	at_err_append(err, ": ");
+	at_err_append(err, sys);
 	errno = saved;
-	return rc;
-}
-
-enum at_rc
-at_err_ssl(struct at_err *err, enum at_rc rc, const char *fmt, ...)
-{
-	char line[256];
-	unsigned long e;
-	int first = 1;
-	va_list ap;
-
-	if (err == NULL) {
-		ERR_clear_error();
-		return rc;
-	}
-	va_start(ap, fmt);
-	vformat(err, rc, fmt, ap);
-	va_end(ap);
-	while ((e = ERR_get_error()) != 0) {
-		ERR_error_string_n(e, line, sizeof(line));
-		append(err, first ? ": " : "; ");
-		append(err, line);
-		first = 0;
-	}
 	return rc;
 }
 
@@ -128,7 +104,7 @@ at_err_prefix(struct at_err *err, const char *fmt, ...)
 	memcpy(old, err->msg, sizeof(old));
 	n = snprintf(err->msg, sizeof(err->msg), "%s: %s", head, old);
 	if (n >= 0)
-		mark_truncated(err, n);
+		at_err_mark_truncated(err, n);
 }
 
 const char *

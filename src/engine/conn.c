@@ -1,0 +1,456 @@
+/*
+ * conn.c - the handshake and relay state machine of one protected
+ * connection (see conn.h).
+ *
+ * Each direction has one buffer of at most one TLS record (16 KiB) that is
+ * allocated when data arrives and released once it has been passed on, so
+ * an idle connection holds no relay memory (OpenSSL's own buffers are
+ * released too: SSL_MODE_RELEASE_BUFFERS in tlsctx.c).
+ *
+ * OpenSSL may need to read to make progress on a write and the other way
+ * round, so each direction records which way it is blocked on the peer
+ * descriptor, and the interest is the union of both directions' needs.
+ */
+#include "engine/conn.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/x509_vfy.h>
+
+#define RECORD_MAX 16384
+
+struct dir_buf {
+	unsigned char *p;
+	size_t len;   /* bytes held */
+	size_t off;   /* bytes already passed on */
+};
+
+struct engine_conn {
+	int app_fd;
+	int peer_fd;
+	SSL *ssl;
+	enum engine_state state;
+	struct dir_buf up;      /* application -> peer (plaintext to encrypt) */
+	struct dir_buf down;    /* peer -> application (decrypted) */
+	unsigned up_peer_want;  /* what SSL_write waits for on the peer fd */
+	unsigned down_peer_want;/* what SSL_read / the handshake waits for */
+	bool up_app_blocked;    /* read(app) said EAGAIN */
+	bool down_app_blocked;  /* write(app) said EAGAIN */
+	bool app_eof;           /* the application shut down its sending side */
+	bool peer_eof;          /* close_notify (or TCP EOF) from the peer */
+	bool close_sent;        /* our close_notify went out */
+	bool app_shut;          /* shutdown(app_fd, SHUT_WR) done */
+	struct engine_conn_stats stats;
+	int fail_rc;
+	const char *fail_event;
+	char fail_why[256];
+};
+
+static void
+fail(struct engine_conn *c, int rc, const char *event, const char *why)
+{
+	if (c->state == ENGINE_FAILED)
+		return;
+	c->state = ENGINE_FAILED;
+	c->fail_rc = rc;
+	c->fail_event = event;
+	if (why != NULL) {
+		size_t n = strlen(why);
+
+		if (n >= sizeof(c->fail_why))
+			n = sizeof(c->fail_why) - 1;
+		memcpy(c->fail_why, why, n);
+		c->fail_why[n] = '\0';
+	}
+	ERR_clear_error();
+}
+
+enum at_rc
+engine_conn_new(int app_fd, int peer_fd, SSL *ssl, struct engine_conn **out,
+    struct at_err *err)
+{
+	struct engine_conn *c;
+
+	*out = NULL;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL || SSL_set_fd(ssl, peer_fd) != 1) {
+		free(c);
+		SSL_free(ssl);
+		(void)close(app_fd);
+		(void)close(peer_fd);
+		return at_err_ssl(err, AT_E_NOMEM, "setting up a protected connection");
+	}
+	c->app_fd = app_fd;
+	c->peer_fd = peer_fd;
+	c->ssl = ssl;
+	c->state = ENGINE_HANDSHAKING;
+	*out = c;
+	return AT_OK;
+}
+
+/* Maps a failed handshake to a System SSL-style code and a sentence. */
+static void
+handshake_failed(struct engine_conn *c, int sslerr)
+{
+	unsigned long e = ERR_peek_error();
+	int reason = ERR_GET_REASON(e);
+	long vr = SSL_get_verify_result(c->ssl);
+	char why[256];
+
+	if (sslerr == SSL_ERROR_SYSCALL || sslerr == SSL_ERROR_ZERO_RETURN) {
+		fail(c, 420, "Initial Handshake", "the partner closed the connection "
+		    "during the handshake");
+		return;
+	}
+	ERR_error_string_n(e, why, sizeof(why));
+	switch (reason) {
+	case SSL_R_NO_SHARED_CIPHER:
+	case SSL_R_UNSUPPORTED_PROTOCOL:
+	case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
+	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
+	case SSL_R_NO_PROTOCOLS_AVAILABLE:
+		fail(c, 402, "Initial Handshake", why);
+		return;
+	case SSL_R_HTTP_REQUEST:
+	case SSL_R_HTTPS_PROXY_REQUEST:
+	case SSL_R_WRONG_VERSION_NUMBER:
+	case SSL_R_UNKNOWN_PROTOCOL:
+	case SSL_R_PACKET_LENGTH_TOO_LONG:
+		fail(c, 5003, "Initial Handshake", "the partner sent data that is not TLS "
+		    "(cleartext where a handshake was expected)");
+		return;
+	case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
+		fail(c, 5001, "Initial Handshake", "client authentication is required and "
+		    "the client sent no certificate");
+		return;
+	case SSL_R_CERTIFICATE_VERIFY_FAILED:
+		if (vr == X509_V_ERR_CERT_HAS_EXPIRED || vr == X509_V_ERR_CERT_NOT_YET_VALID)
+			fail(c, 401, "Initial Handshake", X509_verify_cert_error_string(vr));
+		else
+			fail(c, 8, "Initial Handshake", X509_verify_cert_error_string(vr));
+		return;
+	case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
+	case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+	case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
+	case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
+	case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
+		fail(c, 414, "Initial Handshake", why);
+		return;
+	default:
+		fail(c, 406, "Initial Handshake", why);
+		return;
+	}
+}
+
+static void
+do_handshake(struct engine_conn *c)
+{
+	int r, e;
+
+	ERR_clear_error();
+	r = SSL_do_handshake(c->ssl);
+	if (r == 1) {
+		c->state = ENGINE_RELAYING;
+		c->down_peer_want = 0;
+		return;
+	}
+	e = SSL_get_error(c->ssl, r);
+	if (e == SSL_ERROR_WANT_READ)
+		c->down_peer_want = ENGINE_WANT_READ;
+	else if (e == SSL_ERROR_WANT_WRITE)
+		c->down_peer_want = ENGINE_WANT_WRITE;
+	else
+		handshake_failed(c, e);
+}
+
+static bool
+buf_alloc(struct dir_buf *b)
+{
+	if (b->p == NULL)
+		b->p = malloc(RECORD_MAX);
+	return b->p != NULL;
+}
+
+static void
+buf_release(struct dir_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->off = 0;
+}
+
+/* Application -> peer. Returns true when progress was made. */
+static bool
+pump_up(struct engine_conn *c)
+{
+	bool progress = false;
+	ssize_t n;
+	int w, e;
+
+	for (;;) {
+		if (c->up.len == c->up.off) {
+			if (c->app_eof)
+				break;
+			if (!buf_alloc(&c->up)) {
+				fail(c, 4, "Data Encryption", "out of memory");
+				return false;
+			}
+			n = read(c->app_fd, c->up.p, RECORD_MAX);
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				c->up_app_blocked = true;
+				buf_release(&c->up);
+				break;
+			}
+			if (n < 0 && errno == EINTR)
+				continue;
+			c->up_app_blocked = false;
+			if (n <= 0) {
+				/* EOF, or the application's end was reset: both end the
+				 * sending direction. */
+				c->app_eof = true;
+				buf_release(&c->up);
+				progress = true;
+				break;
+			}
+			c->up.len = (size_t)n;
+			c->up.off = 0;
+			progress = true;
+		}
+		ERR_clear_error();
+		w = SSL_write(c->ssl, c->up.p + c->up.off, (int)(c->up.len - c->up.off));
+		if (w > 0) {
+			c->up.off += (size_t)w;
+			c->stats.to_peer += (uint64_t)w;
+			c->up_peer_want = 0;
+			progress = true;
+			if (c->up.off == c->up.len)
+				c->up.len = c->up.off = 0;
+			continue;
+		}
+		e = SSL_get_error(c->ssl, w);
+		if (e == SSL_ERROR_WANT_WRITE) {
+			c->up_peer_want = ENGINE_WANT_WRITE;
+		} else if (e == SSL_ERROR_WANT_READ) {
+			c->up_peer_want = ENGINE_WANT_READ;
+		} else {
+			fail(c, 406, "Data Encryption", "sending to the partner failed");
+			return false;
+		}
+		break;
+	}
+	if (c->up.len == 0)
+		buf_release(&c->up);
+	return progress;
+}
+
+/* Peer -> application. Returns true when progress was made. */
+static bool
+pump_down(struct engine_conn *c)
+{
+	bool progress = false;
+	ssize_t n;
+	int r, e;
+
+	for (;;) {
+		if (c->down.len > c->down.off) {
+			n = write(c->app_fd, c->down.p + c->down.off, c->down.len - c->down.off);
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				c->down_app_blocked = true;
+				break;
+			}
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				/* The application closed its end: nothing more can be
+				 * delivered, so the connection is over. */
+				fail(c, 406, "Data Decryption", "the application closed its socket");
+				return false;
+			}
+			c->down_app_blocked = false;
+			c->down.off += (size_t)n;
+			progress = true;
+			continue;
+		}
+		c->down.len = c->down.off = 0;
+		if (c->peer_eof)
+			break;
+		if (!buf_alloc(&c->down)) {
+			fail(c, 4, "Data Decryption", "out of memory");
+			return false;
+		}
+		ERR_clear_error();
+		r = SSL_read(c->ssl, c->down.p, RECORD_MAX);
+		if (r > 0) {
+			c->down.len = (size_t)r;
+			c->stats.from_peer += (uint64_t)r;
+			c->down_peer_want = 0;
+			progress = true;
+			continue;
+		}
+		e = SSL_get_error(c->ssl, r);
+		if (e == SSL_ERROR_WANT_READ) {
+			c->down_peer_want = ENGINE_WANT_READ;
+		} else if (e == SSL_ERROR_WANT_WRITE) {
+			c->down_peer_want = ENGINE_WANT_WRITE;
+		} else if (e == SSL_ERROR_ZERO_RETURN) {
+			c->peer_eof = true;
+			progress = true;
+		} else if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
+			/* TCP EOF without close_notify: pass the end on all the
+			 * same, as a truncated stream looks to a TCP program. */
+			c->peer_eof = true;
+			progress = true;
+		} else {
+			fail(c, 406, "Data Decryption", "receiving from the partner failed "
+			    "(a record could not be decrypted)");
+			return false;
+		}
+		break;
+	}
+	if (c->down.len == 0)
+		buf_release(&c->down);
+	return progress;
+}
+
+/* Carries end-of-file across in each direction once its data has gone. */
+static void
+pass_eofs(struct engine_conn *c)
+{
+	if (c->app_eof && c->up.len == 0 && !c->close_sent) {
+		ERR_clear_error();
+		/* SSL_shutdown returns 0 after sending close_notify when the
+		 * peer's has not arrived yet; either way ours is out. */
+		if (SSL_shutdown(c->ssl) >= 0) {
+			c->close_sent = true;
+			(void)shutdown(c->peer_fd, SHUT_WR);
+		} else {
+			int e = SSL_get_error(c->ssl, -1);
+
+			if (e == SSL_ERROR_WANT_WRITE)
+				c->up_peer_want = ENGINE_WANT_WRITE;
+			else
+				c->close_sent = true; /* the peer is gone already */
+		}
+	}
+	if (c->peer_eof && c->down.len == 0 && !c->app_shut) {
+		(void)shutdown(c->app_fd, SHUT_WR);
+		c->app_shut = true;
+	}
+	if (c->close_sent && c->app_shut)
+		c->state = ENGINE_DONE;
+}
+
+enum engine_state
+engine_conn_run(struct engine_conn *c)
+{
+	bool progress = true;
+
+	if (c->state == ENGINE_HANDSHAKING)
+		do_handshake(c);
+	while (c->state == ENGINE_RELAYING && progress) {
+		progress = pump_up(c);
+		if (c->state != ENGINE_RELAYING)
+			break;
+		progress = pump_down(c) || progress;
+		if (c->state != ENGINE_RELAYING)
+			break;
+		pass_eofs(c);
+	}
+	if (c->state == ENGINE_FAILED || c->state == ENGINE_DONE) {
+		buf_release(&c->up);
+		buf_release(&c->down);
+	}
+	return c->state;
+}
+
+void
+engine_conn_interest(const struct engine_conn *c, unsigned *app, unsigned *peer)
+{
+	*app = 0;
+	*peer = 0;
+	if (c->state == ENGINE_HANDSHAKING) {
+		*peer = c->down_peer_want;
+		return;
+	}
+	if (c->state != ENGINE_RELAYING)
+		return;
+	if (c->down.len > c->down.off)
+		*app |= ENGINE_WANT_WRITE;
+	else if (!c->peer_eof)
+		*peer |= c->down_peer_want ? c->down_peer_want : ENGINE_WANT_READ;
+	if (c->up.len > c->up.off)
+		*peer |= c->up_peer_want ? c->up_peer_want : ENGINE_WANT_WRITE;
+	else if (!c->app_eof)
+		*app |= ENGINE_WANT_READ;
+	if (c->app_eof && !c->close_sent)
+		*peer |= ENGINE_WANT_WRITE;
+}
+
+enum engine_state
+engine_conn_state(const struct engine_conn *c)
+{
+	return c->state;
+}
+
+int
+engine_conn_app_fd(const struct engine_conn *c)
+{
+	return c->app_fd;
+}
+
+int
+engine_conn_peer_fd(const struct engine_conn *c)
+{
+	return c->peer_fd;
+}
+
+SSL *
+engine_conn_ssl(const struct engine_conn *c)
+{
+	return c->ssl;
+}
+
+void
+engine_conn_stats(const struct engine_conn *c, struct engine_conn_stats *out)
+{
+	*out = c->stats;
+}
+
+int
+engine_conn_failure(const struct engine_conn *c, const char **event, const char **why)
+{
+	if (event != NULL)
+		*event = c->fail_event != NULL ? c->fail_event : "";
+	if (why != NULL)
+		*why = c->fail_why;
+	return c->state == ENGINE_FAILED ? c->fail_rc : 0;
+}
+
+void
+engine_conn_abort(struct engine_conn *c, int rc, const char *why)
+{
+	fail(c, rc, c->state == ENGINE_HANDSHAKING ? "Initial Handshake" : "Data Decryption",
+	    why);
+	buf_release(&c->up);
+	buf_release(&c->down);
+}
+
+void
+engine_conn_free(struct engine_conn *c)
+{
+	if (c == NULL)
+		return;
+	buf_release(&c->up);
+	buf_release(&c->down);
+	SSL_free(c->ssl);
+	if (c->app_fd >= 0)
+		(void)close(c->app_fd);
+	if (c->peer_fd >= 0)
+		(void)close(c->peer_fd);
+	free(c);
+}

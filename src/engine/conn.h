@@ -1,0 +1,83 @@
+/*
+ * conn.h - one protected connection: the TLS handshake in the role its
+ * policy names, then relaying bytes between the application's end (a plain
+ * stream socket) and the peer (TLS over TCP), both non-blocking.
+ *
+ * The connection is a state machine driven from outside: call
+ * engine_conn_run() whenever one of its descriptors is ready, then ask
+ * engine_conn_interest() what to wait for next.  It never blocks and never
+ * loops waiting for I/O, so one thread can drive thousands of them.
+ *
+ * Half-close is carried through: end-of-file from the application becomes
+ * a TLS close_notify followed by a TCP half-close; a close_notify from the
+ * peer becomes shutdown(SHUT_WR) on the application's end.
+ */
+#ifndef ATTLS_ENGINE_CONN_H
+#define ATTLS_ENGINE_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "common/err.h"
+
+enum engine_state {
+	ENGINE_HANDSHAKING = 0,
+	ENGINE_RELAYING,
+	ENGINE_DONE,    /* both directions closed cleanly */
+	ENGINE_FAILED   /* see engine_conn_failure() */
+};
+
+/* Poll interest bits, the same values as POLLIN/POLLOUT. */
+#define ENGINE_WANT_READ  0x001
+#define ENGINE_WANT_WRITE 0x004
+
+struct engine_conn;
+
+struct engine_conn_stats {
+	uint64_t to_peer;     /* application bytes sent over TLS */
+	uint64_t from_peer;   /* bytes received over TLS for the application */
+};
+
+/*
+ * Creates a connection on two connected, non-blocking descriptors and an
+ * SSL already set to its role (engine_tls_new).  The connection takes
+ * ownership of both descriptors and of ssl, whatever the outcome: on
+ * failure they have been closed and freed.  Free with engine_conn_free().
+ */
+AT_MUST_CHECK enum at_rc engine_conn_new(int app_fd, int peer_fd, SSL *ssl,
+    struct engine_conn **out, struct at_err *err);
+
+/* Does all the work possible now; returns the state reached. */
+enum engine_state engine_conn_run(struct engine_conn *c);
+
+/* What each descriptor must wait for (ENGINE_WANT_* bits; 0 = nothing). */
+void engine_conn_interest(const struct engine_conn *c, unsigned *app, unsigned *peer);
+
+enum engine_state engine_conn_state(const struct engine_conn *c);
+int engine_conn_app_fd(const struct engine_conn *c);
+int engine_conn_peer_fd(const struct engine_conn *c);
+SSL *engine_conn_ssl(const struct engine_conn *c);
+void engine_conn_stats(const struct engine_conn *c, struct engine_conn_stats *out);
+
+/*
+ * Why a connection failed: a System SSL-style return code (402 no cipher,
+ * 403 no certificate from the partner, 8 certificate validation, 5003
+ * cleartext where TLS was expected, 406 I/O error, ...), the event it
+ * happened in ("Initial Handshake" or "Data Decryption"/"Data Encryption")
+ * and a sentence for the log.  Valid in state ENGINE_FAILED.
+ */
+int engine_conn_failure(const struct engine_conn *c, const char **event, const char **why);
+
+/*
+ * Ends the connection now (handshake timeout, daemon shutdown): records rc
+ * and why as the failure and closes both descriptors.
+ */
+void engine_conn_abort(struct engine_conn *c, int rc, const char *why);
+
+/* Closes both descriptors and frees everything.  NULL is a no-op. */
+void engine_conn_free(struct engine_conn *c);
+
+#endif

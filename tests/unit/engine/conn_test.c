@@ -1,0 +1,346 @@
+/*
+ * conn_test.c - two engine connections relaying over a real TCP connection
+ * on 127.0.0.1 (kernel-chosen port) between two "applications" on socket
+ * pairs: every byte arrives in order in both directions at once, half-close
+ * travels as close_notify, and failures end the connection with the right
+ * return code while the application sees end-of-file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "engine/conn.h"
+#include "engine/tlsctx.h"
+#include "testcert.h"
+#include "testpolicy.h"
+
+static struct testcert ca, server_cert;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return testcert_make(&ca, "relay CA", NULL) &&
+	    testcert_make(&server_cert, "relay.example", &ca) ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	testcert_free(&ca);
+	testcert_free(&server_cert);
+	return 0;
+}
+
+static void
+nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	assert_true(fl >= 0);
+	assert_int_equal(fcntl(fd, F_SETFL, fl | O_NONBLOCK), 0);
+}
+
+/* A connected TCP pair on 127.0.0.1 with a port the kernel chose. */
+static void
+tcp_pair(int *cfd, int *sfd)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(a);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true(l >= 0);
+	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(l, 1), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &alen), 0);
+	*cfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(*cfd >= 0);
+	assert_int_equal(connect(*cfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	*sfd = accept(l, NULL, NULL);
+	assert_true(*sfd >= 0);
+	close(l);
+	nonblock(*cfd);
+	nonblock(*sfd);
+}
+
+static unsigned char
+pattern(uint64_t i, unsigned seed)
+{
+	return (unsigned char)((i * 131u + seed) ^ (i >> 9));
+}
+
+/* One application end: sends `total` bytes then shuts down, reads to EOF. */
+struct app {
+	int fd;
+	unsigned send_seed, recv_seed;
+	uint64_t to_send, sent, received;
+	size_t chunk;
+	bool shut, eof, corrupt;
+};
+
+static void
+app_step(struct app *a)
+{
+	unsigned char buf[65536];
+	ssize_t n;
+	size_t i, want;
+
+	while (a->sent < a->to_send) {
+		want = a->chunk;
+		if (want > a->to_send - a->sent)
+			want = (size_t)(a->to_send - a->sent);
+		for (i = 0; i < want; i++)
+			buf[i] = pattern(a->sent + i, a->send_seed);
+		n = write(a->fd, buf, want);
+		if (n <= 0)
+			break;
+		a->sent += (uint64_t)n;
+	}
+	if (a->sent == a->to_send && !a->shut) {
+		assert_int_equal(shutdown(a->fd, SHUT_WR), 0);
+		a->shut = true;
+	}
+	while (!a->eof) {
+		n = read(a->fd, buf, sizeof(buf));
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			a->eof = true;
+			break;
+		}
+		if (n < 0)
+			break;
+		for (i = 0; i < (size_t)n; i++)
+			if (buf[i] != pattern(a->received + i, a->recv_seed))
+				a->corrupt = true;
+		a->received += (uint64_t)n;
+	}
+}
+
+static struct engine_conn *
+make_engine(int peer_fd, SSL_CTX *ctx, const struct policy_actions *a, int *app_fd)
+{
+	struct engine_conn *c = NULL;
+	struct at_err err;
+	SSL *ssl = NULL;
+	int sp[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	nonblock(sp[0]);
+	nonblock(sp[1]);
+	assert_int_equal(engine_tls_new(ctx, a, &ssl, &err), AT_OK);
+	assert_int_equal(engine_conn_new(sp[1], peer_fd, ssl, &c, &err), AT_OK);
+	*app_fd = sp[0];
+	return c;
+}
+
+static short
+events(unsigned want)
+{
+	return (short)(((want & ENGINE_WANT_READ) ? POLLIN : 0) |
+	    ((want & ENGINE_WANT_WRITE) ? POLLOUT : 0));
+}
+
+/* Drives both engines and both applications until all is settled. */
+static void
+drive(struct engine_conn **e, size_t ne, struct app *apps, size_t na)
+{
+	struct pollfd pfd[8];
+	int rounds;
+	size_t i, n;
+
+	for (rounds = 0; rounds < 200000; rounds++) {
+		bool busy = false;
+
+		for (i = 0; i < na; i++)
+			app_step(&apps[i]);
+		n = 0;
+		for (i = 0; i < ne; i++) {
+			unsigned wa, wp;
+
+			if (e[i] == NULL)
+				continue;
+			(void)engine_conn_run(e[i]);
+			engine_conn_interest(e[i], &wa, &wp);
+			if (engine_conn_state(e[i]) <= ENGINE_RELAYING)
+				busy = true;
+			pfd[n].fd = engine_conn_app_fd(e[i]);
+			pfd[n++].events = events(wa);
+			pfd[n].fd = engine_conn_peer_fd(e[i]);
+			pfd[n++].events = events(wp);
+		}
+		for (i = 0; i < na; i++)
+			if (!apps[i].eof)
+				busy = true;
+		if (!busy)
+			return;
+		for (i = 0; i < na; i++) {
+			pfd[n].fd = apps[i].fd;
+			pfd[n++].events = POLLIN | (apps[i].sent < apps[i].to_send ? POLLOUT : 0);
+		}
+		assert_true(poll(pfd, n, 5000) > 0);
+	}
+	fail_msg("relay did not settle");
+}
+
+static void
+relay_case(uint64_t up, uint64_t down, size_t chunk)
+{
+	struct policy_set *cs = testpolicy_load_env("  HandshakeRole Client\n");
+	struct policy_set *ss = testpolicy_load_env("  HandshakeRole Server\n");
+	SSL_CTX *cctx = testpolicy_ctx(testpolicy_actions(cs), NULL, &ca, 0);
+	SSL_CTX *sctx = testpolicy_ctx(testpolicy_actions(ss), &server_cert, &ca, 0);
+	struct engine_conn *e[2];
+	struct app apps[2] = { { 0 }, { 0 } };
+	struct engine_conn_stats st;
+	int ctcp, stcp;
+
+	tcp_pair(&ctcp, &stcp);
+	e[0] = make_engine(ctcp, cctx, testpolicy_actions(cs), &apps[0].fd);
+	e[1] = make_engine(stcp, sctx, testpolicy_actions(ss), &apps[1].fd);
+	apps[0].to_send = up;
+	apps[0].send_seed = 1;
+	apps[0].recv_seed = 2;
+	apps[0].chunk = chunk;
+	apps[1].to_send = down;
+	apps[1].send_seed = 2;
+	apps[1].recv_seed = 1;
+	apps[1].chunk = chunk;
+	drive(e, 2, apps, 2);
+	assert_int_equal(engine_conn_state(e[0]), ENGINE_DONE);
+	assert_int_equal(engine_conn_state(e[1]), ENGINE_DONE);
+	assert_int_equal(apps[1].received, up);
+	assert_int_equal(apps[0].received, down);
+	assert_false(apps[0].corrupt);
+	assert_false(apps[1].corrupt);
+	engine_conn_stats(e[0], &st);
+	assert_int_equal(st.to_peer, up);
+	assert_int_equal(st.from_peer, down);
+	assert_int_equal(SSL_version(engine_conn_ssl(e[0])), TLS1_3_VERSION);
+	engine_conn_free(e[0]);
+	engine_conn_free(e[1]);
+	close(apps[0].fd);
+	close(apps[1].fd);
+	SSL_CTX_free(cctx);
+	SSL_CTX_free(sctx);
+	policy_set_free(cs);
+	policy_set_free(ss);
+}
+
+static void
+test_large_both_ways(void **state)
+{
+	(void)state;
+	relay_case(6u << 20, 5u << 20, 65536);
+}
+
+static void
+test_one_byte(void **state)
+{
+	(void)state;
+	relay_case(1, 1, 1);
+}
+
+static void
+test_one_way_then_close(void **state)
+{
+	(void)state;
+	relay_case(300000, 0, 777);
+	relay_case(0, 0, 1);
+}
+
+static void
+test_cleartext_to_tls_port(void **state)
+{
+	struct policy_set *ss = testpolicy_load_env("  HandshakeRole Server\n");
+	SSL_CTX *sctx = testpolicy_ctx(testpolicy_actions(ss), &server_cert, &ca, 0);
+	static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	struct engine_conn *e;
+	const char *event, *why;
+	char c;
+	int ctcp, stcp, app, i;
+
+	(void)state;
+	tcp_pair(&ctcp, &stcp);
+	e = make_engine(stcp, sctx, testpolicy_actions(ss), &app);
+	assert_int_equal(write(ctcp, req, sizeof(req) - 1), (ssize_t)(sizeof(req) - 1));
+	for (i = 0; i < 100 && engine_conn_run(e) == ENGINE_HANDSHAKING; i++) {
+		struct pollfd p = { .fd = stcp, .events = POLLIN };
+
+		assert_true(poll(&p, 1, 2000) > 0);
+	}
+	assert_int_equal(engine_conn_state(e), ENGINE_FAILED);
+	assert_int_equal(engine_conn_failure(e, &event, &why), 5003);
+	assert_string_equal(event, "Initial Handshake");
+	engine_conn_free(e);
+	/* The application's end sees end-of-file, the way a reset peer looks. */
+	assert_int_equal(fcntl(app, F_SETFL, 0), 0);
+	assert_int_equal(read(app, &c, 1), 0);
+	close(app);
+	close(ctcp);
+	SSL_CTX_free(sctx);
+	policy_set_free(ss);
+}
+
+static void
+test_protocol_mismatch(void **state)
+{
+	struct policy_set *cs = testpolicy_load_env("  HandshakeRole Client\n"
+	    "  TTLSEnvironmentAdvancedParms\n  {\n    TLSv1.3 On\n    TLSv1.2 Off\n  }\n");
+	struct policy_set *ss = testpolicy_load_env("  HandshakeRole Server\n"
+	    "  TTLSEnvironmentAdvancedParms\n  {\n    TLSv1.3 Off\n    TLSv1.2 On\n  }\n");
+	SSL_CTX *cctx = testpolicy_ctx(testpolicy_actions(cs), NULL, &ca, 0);
+	SSL_CTX *sctx = testpolicy_ctx(testpolicy_actions(ss), &server_cert, &ca, 0);
+	struct engine_conn *e[2];
+	struct app apps[2] = { { 0 }, { 0 } };
+	int ctcp, stcp;
+
+	(void)state;
+	tcp_pair(&ctcp, &stcp);
+	e[0] = make_engine(ctcp, cctx, testpolicy_actions(cs), &apps[0].fd);
+	e[1] = make_engine(stcp, sctx, testpolicy_actions(ss), &apps[1].fd);
+	apps[0].to_send = 10;
+	apps[0].chunk = 10;
+	apps[1].chunk = 10;
+	/* The applications never see end-of-file while the engines exist, so
+	 * drive only the engines here. */
+	drive(e, 2, apps, 0);
+	assert_int_equal(engine_conn_state(e[0]), ENGINE_FAILED);
+	assert_int_equal(engine_conn_state(e[1]), ENGINE_FAILED);
+	assert_int_equal(engine_conn_failure(e[1], NULL, NULL), 402);
+	assert_true(engine_conn_failure(e[0], NULL, NULL) == 402);
+	engine_conn_free(e[0]);
+	engine_conn_free(e[1]);
+	close(apps[0].fd);
+	close(apps[1].fd);
+	SSL_CTX_free(cctx);
+	SSL_CTX_free(sctx);
+	policy_set_free(cs);
+	policy_set_free(ss);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_large_both_ways),
+		cmocka_unit_test(test_one_byte),
+		cmocka_unit_test(test_one_way_then_close),
+		cmocka_unit_test(test_cleartext_to_tls_port),
+		cmocka_unit_test(test_protocol_mismatch),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
