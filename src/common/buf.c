@@ -82,6 +82,16 @@ reserve(struct at_buf *b, size_t extra)
 }
 
 enum at_rc
+at_buf_reserve(struct at_buf *b, size_t n)
+{
+	enum at_rc rc = reserve(b, n);
+
+	if (rc == AT_OK)
+		b->data[b->len] = '\0';
+	return rc;
+}
+
+enum at_rc
 at_buf_append(struct at_buf *b, const void *p, size_t n)
 {
 	enum at_rc rc = reserve(b, n);

@@ -33,6 +33,12 @@ void at_buf_init(struct at_buf *b, size_t max);
 void at_buf_free(struct at_buf *b);
 void at_buf_reset(struct at_buf *b);
 
+/*
+ * Makes room for n more bytes after len without changing the contents, so
+ * a caller may write into data + len directly (recv) and then add to len.
+ */
+AT_MUST_CHECK enum at_rc at_buf_reserve(struct at_buf *b, size_t n);
+
 AT_MUST_CHECK enum at_rc at_buf_append(struct at_buf *b, const void *p, size_t n);
 AT_MUST_CHECK enum at_rc at_buf_printf(struct at_buf *b, const char *fmt, ...) AT_PRINTF(2, 3);
 AT_MUST_CHECK enum at_rc at_buf_put_u8(struct at_buf *b, uint8_t v);
