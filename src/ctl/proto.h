@@ -67,8 +67,12 @@ struct ctl_addrs {
 
 /*
  * CTL_MAP request.  Descriptors: [0] the TCP socket (a duplicate the
- * daemon may keep), [1] the daemon's end of a fresh AF_UNIX stream pair
- * whose other end the shim will put in the application's place.
+ * daemon may keep).  When the reply is CTL_PROTECTED it carries one
+ * descriptor: the application's end of an AF_UNIX stream pair the daemon
+ * made (it keeps the other end), which the shim dup3()s onto the
+ * application's fd number.  The daemon making the pair is what lets it
+ * recognise that end later by its inode (CTL_ADDR, CTL_QUERY), whichever
+ * process shows it.
  */
 struct ctl_map {
 	uint8_t dir;
@@ -80,7 +84,7 @@ struct ctl_map {
 enum ctl_verdict {
 	CTL_CLEAR = 1,        /* no rule: leave the connection as it is */
 	CTL_NOT_ENABLED = 2,  /* a rule with TTLSEnabled Off: leave it, but say so */
-	CTL_PROTECTED = 3,    /* the daemon took it: swap in the pair's other end */
+	CTL_PROTECTED = 3,    /* the daemon took it: swap in the descriptor sent */
 	CTL_REFUSED = 4       /* a rule matched but protection could not be set
 	                         up: fail the application's call with errnum */
 };
@@ -101,7 +105,13 @@ struct ctl_addr_reply {
 	int32_t so_error;     /* pending connection error, as SO_ERROR reports */
 };
 
-/* CTL_QUERY request: descriptor [0] is the application's end. */
+/*
+ * CTL_QUERY request: descriptor [0] is the application's end.  req_type
+ * carries the TTLS_* request bits of attls.h; the daemon needs to know
+ * only this one by value.
+ */
+#define CTL_TTLS_RETURN_CERTIFICATE 0x00000002u
+
 struct ctl_query {
 	uint32_t req_type;    /* TTLS_* request bits (attls.h) */
 	uint32_t cert_max;    /* room the caller has for the peer certificate */

@@ -14,6 +14,8 @@
 #include "engine/conn.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -45,6 +47,8 @@ struct engine_conn {
 	bool peer_eof;          /* close_notify (or TCP EOF) from the peer */
 	bool close_sent;        /* our close_notify went out */
 	bool app_shut;          /* shutdown(app_fd, SHUT_WR) done */
+	bool connecting;        /* the TCP connect has not finished yet */
+	int so_error;           /* why the TCP connect failed (errno), or 0 */
 	struct engine_conn_stats stats;
 	int fail_rc;
 	const char *fail_event;
@@ -147,10 +151,37 @@ handshake_failed(struct engine_conn *c, int sslerr)
 	}
 }
 
+/* Waits for a non-blocking TCP connect to finish; true once it has. */
+static bool
+tcp_connected(struct engine_conn *c)
+{
+	struct pollfd p = { .fd = c->peer_fd, .events = POLLOUT };
+	socklen_t len = sizeof(c->so_error);
+	char why[160];
+
+	if (poll(&p, 1, 0) == 0) {
+		c->down_peer_want = ENGINE_WANT_WRITE;
+		return false;
+	}
+	if (getsockopt(c->peer_fd, SOL_SOCKET, SO_ERROR, &c->so_error, &len) != 0)
+		c->so_error = errno;
+	if (c->so_error != 0) {
+		(void)snprintf(why, sizeof(why), "the TCP connection failed: %s",
+		    strerror(c->so_error));
+		fail(c, 406, "Initial Handshake", why);
+		return false;
+	}
+	c->connecting = false;
+	return true;
+}
+
 static void
 do_handshake(struct engine_conn *c)
 {
 	int r, e;
+
+	if (c->connecting && !tcp_connected(c))
+		return;
 
 	ERR_clear_error();
 	r = SSL_do_handshake(c->ssl);
@@ -366,6 +397,19 @@ engine_conn_run(struct engine_conn *c)
 		buf_release(&c->down);
 	}
 	return c->state;
+}
+
+void
+engine_conn_set_connecting(struct engine_conn *c)
+{
+	c->connecting = true;
+	c->down_peer_want = ENGINE_WANT_WRITE;
+}
+
+int
+engine_conn_so_error(const struct engine_conn *c)
+{
+	return c->so_error;
 }
 
 void

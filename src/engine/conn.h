@@ -50,6 +50,14 @@ struct engine_conn_stats {
 AT_MUST_CHECK enum at_rc engine_conn_new(int app_fd, int peer_fd, SSL *ssl,
     struct engine_conn **out, struct at_err *err);
 
+/*
+ * Marks peer_fd as a non-blocking connect still in progress: the
+ * connection first waits for it to finish, and a failure is kept as the
+ * errno engine_conn_so_error() reports (what SO_ERROR would have said).
+ */
+void engine_conn_set_connecting(struct engine_conn *c);
+int engine_conn_so_error(const struct engine_conn *c);
+
 /* Does all the work possible now; returns the state reached. */
 enum engine_state engine_conn_run(struct engine_conn *c);
 

@@ -1,0 +1,428 @@
+/*
+ * attlsd.c - the attls daemon: installs the AT-TLS policy, answers the
+ * shim on the control socket, and runs TLS for every connection a rule
+ * protects.  The main thread owns the control socket and the decisions;
+ * worker threads own the connections.
+ */
+#define _GNU_SOURCE /* struct ucred, getopt_long */
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <openssl/ssl.h>
+
+#include "common/num.h"
+#include "ctl/io.h"
+#include "daemon/daemon.h"
+#include "daemon/log.h"
+#include "saf/authority.h"
+#include "saf/db.h"
+
+#define DEFAULT_CONFIG "/etc/attls/pagent.conf"
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: attlsd [-f] [-c PAGENT.CONF | -p POLICY...] [--socket PATH] [--db PATH]\n"
+	    "              [--workers N] [--ready-fd FD]\n"
+	    "\n"
+	    "Runs AT-TLS for the programs started under the attls shim (libattls.so).\n"
+	    "\n"
+	    "  -c, --config FILE   main configuration (TTLSConfig names the policy);\n"
+	    "                      default $ATTLS_CONFIG, else " DEFAULT_CONFIG "\n"
+	    "  -p, --policy FILE   a policy file to install directly (repeatable)\n"
+	    "      --socket PATH   control socket; default $ATTLS_SOCKET, else "
+	    CTL_DEFAULT_SOCKET "\n"
+	    "      --db PATH       security database for SAF key rings and user ids;\n"
+	    "                      default $ATTLS_SAFDB, else /var/lib/attls/saf.db\n"
+	    "      --workers N     worker threads (default: one per CPU)\n"
+	    "      --ready-fd FD   write \"READY\\n\" to FD once the policy is installed\n"
+	    "  -f, --foreground    also log to standard error\n"
+	    "  -n, --check         check the configuration and exit (0 when it is usable)\n"
+	    "\n"
+	    "SIGHUP re-reads the policy (as 'attls refresh'); a policy with errors is\n"
+	    "refused and the installed one stays.  SIGTERM stops the daemon.\n");
+}
+
+static void
+log_diags(const struct policy_diags *diags)
+{
+	struct at_buf line;
+	struct at_err err;
+	size_t i;
+
+	at_buf_init(&line, 4096);
+	for (i = 0; i < diags->n; i++) {
+		at_buf_reset(&line);
+		if (policy_diag_format(&diags->v[i], &line, &err) == AT_OK)
+			attlsd_log(diags->v[i].severity == POLICY_DIAG_ERROR ? LOG_ERR : LOG_WARNING,
+			    false, "EZZ8438I %s", at_buf_cstr(&line));
+	}
+	at_buf_free(&line);
+}
+
+enum at_rc
+attlsd_refresh(struct attlsd *d, struct at_buf *report, struct at_err *err)
+{
+	struct policy_load_opts opts = { 0 };
+	struct policy_diags diags;
+	struct attlsd_gen *g = NULL;
+	enum at_rc rc;
+
+	opts.config_path = d->config_path;
+	opts.policy_paths = d->policy_paths;
+	opts.npolicy = d->npolicy;
+	policy_diags_init(&diags);
+	rc = attlsd_gen_load(&opts, d->next_gen, &g, &diags, err);
+	log_diags(&diags);
+	if (rc != AT_OK) {
+		attlsd_log(LOG_ERR, false, "EZZ8438I attlsd: policy refused (%s); %s", err->msg,
+		    d->gen != NULL ? "the installed policy stays in force" : "no policy installed");
+		if (report != NULL && at_buf_printf(report, "policy refused: %s (%zu errors)\n",
+		    err->msg, diags.nerrors) != AT_OK)
+			at_buf_reset(report);
+		policy_diags_free(&diags);
+		return rc;
+	}
+	d->next_gen++;
+	if (d->gen != NULL)
+		attlsd_gen_unref(d->gen);
+	d->gen = g;
+	attlsd_log(LOG_INFO, false, "EZZ8771I attlsd: policy generation %llu installed: "
+	    "%zu rules, %zu warnings", (unsigned long long)g->id,
+	    policy_set_rule_count(g->set), diags.nwarnings);
+	if (report != NULL && at_buf_printf(report, "policy generation %llu installed: "
+	    "%zu rules\n", (unsigned long long)g->id, policy_set_rule_count(g->set)) != AT_OK)
+		at_buf_reset(report);
+	policy_diags_free(&diags);
+	return AT_OK;
+}
+
+static void
+resolve_user(struct attlsd *d, struct attlsd_client *cl)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096], login[64];
+	struct at_err err;
+	bool defined = false;
+	size_t i;
+
+	if (getpwuid_r(cl->uid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL)
+		(void)snprintf(login, sizeof(login), "%s", res->pw_name);
+	else
+		(void)snprintf(login, sizeof(login), "UID%lu", (unsigned long)cl->uid);
+	if (d->db != NULL &&
+	    saf_user_from_uid(d->db, cl->uid, login, cl->userid, &defined, &err) == AT_OK)
+		return;
+	/* No database, or no profile: the upper-cased login name, as DESIGN
+	 * says; the policy's Userid conditions see that. */
+	for (i = 0; login[i] != '\0' && i + 1 < sizeof(cl->userid) && i < 8; i++)
+		cl->userid[i] = (char)(login[i] >= 'a' && login[i] <= 'z' ? login[i] - 32 : login[i]);
+	cl->userid[i] = '\0';
+}
+
+static void
+add_client(struct attlsd *d)
+{
+	struct attlsd_client *cl;
+	struct epoll_event e = { .events = EPOLLIN };
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	size_t slot;
+	int fd;
+
+	fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	for (slot = 0; slot < ATTLSD_MAX_CLIENTS && d->clients[slot] != NULL; slot++)
+		;
+	cl = slot < ATTLSD_MAX_CLIENTS ? calloc(1, sizeof(*cl)) : NULL;
+	if (cl == NULL || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+		attlsd_log(LOG_WARNING, false, "attlsd: refusing a client (%s)",
+		    cl == NULL ? "too many clients" : "no peer credentials");
+		free(cl);
+		(void)close(fd);
+		return;
+	}
+	cl->fd = fd;
+	cl->uid = cred.uid;
+	cl->pid = cred.pid;
+	resolve_user(d, cl);
+	e.data.u64 = slot + 2;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &e) != 0) {
+		(void)close(fd);
+		free(cl);
+		return;
+	}
+	d->clients[slot] = cl;
+}
+
+static void
+drop_client(struct attlsd *d, size_t slot)
+{
+	struct attlsd_client *cl = d->clients[slot];
+
+	(void)epoll_ctl(d->epfd, EPOLL_CTL_DEL, cl->fd, NULL);
+	(void)close(cl->fd);
+	free(cl);
+	d->clients[slot] = NULL;
+}
+
+static void
+notify_ready(struct attlsd *d)
+{
+	const char *ns = getenv("NOTIFY_SOCKET");
+
+	if (d->ready_fd >= 0) {
+		if (write(d->ready_fd, "READY\n", 6) != 6)
+			attlsd_log(LOG_WARNING, false, "attlsd: could not signal readiness");
+		(void)close(d->ready_fd);
+		d->ready_fd = -1;
+	}
+	/* systemd Type=notify without linking libsystemd: one datagram. */
+	if (ns != NULL && (ns[0] == '/' || ns[0] == '@') && strlen(ns) < 100) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		size_t n = strlen(ns);
+
+		memcpy(sa.sun_path, ns, n);
+		if (ns[0] == '@')
+			sa.sun_path[0] = '\0';
+		if (fd >= 0) {
+			(void)sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&sa,
+			    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n));
+			(void)close(fd);
+		}
+	}
+}
+
+static int
+loop(struct attlsd *d)
+{
+	struct epoll_event ev[32];
+	int i, n;
+
+	while (!d->stopping) {
+		n = epoll_wait(d->epfd, ev, 32, -1);
+		if (n < 0 && errno != EINTR) {
+			attlsd_log(LOG_ERR, false, "attlsd: epoll_wait: %s", strerror(errno));
+			return 1;
+		}
+		for (i = 0; i < n; i++) {
+			if (ev[i].data.u64 == 0) {
+				add_client(d);
+			} else if (ev[i].data.u64 == 1) {
+				struct signalfd_siginfo si;
+				struct at_err err;
+
+				if (read(d->sigfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+					continue;
+				if (si.ssi_signo != SIGHUP)
+					d->stopping = true;
+				else if (attlsd_refresh(d, NULL, &err) != AT_OK)
+					continue; /* logged; the installed policy stays */
+			} else {
+				size_t slot = (size_t)ev[i].data.u64 - 2;
+
+				if (d->clients[slot] != NULL && !attlsd_control_serve(d, d->clients[slot]))
+					drop_client(d, slot);
+			}
+		}
+	}
+	return 0;
+}
+
+static enum at_rc
+parse_args(struct attlsd *d, int argc, char **argv, bool *fg, bool *check, struct at_err *err)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "workers", required_argument, NULL, 'W' },
+		{ "ready-fd", required_argument, NULL, 'R' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:p:fnh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': d->config_path = optarg; break;
+		case 'p':
+			if (d->npolicy == ATTLSD_MAX_POLICY_FILES)
+				return at_err_setx(err, AT_E_INPUT, "at most %d policy files",
+				    ATTLSD_MAX_POLICY_FILES);
+			d->policy_paths[d->npolicy++] = optarg;
+			break;
+		case 'S': d->socket_path = optarg; break;
+		case 'D': d->db_path = optarg; break;
+		case 'W':
+			if (at_parse_u64(at_str_c(optarg), 1, 256, "--workers", &v, err) != AT_OK)
+				return AT_E_INPUT;
+			d->nworkers = (size_t)v;
+			break;
+		case 'R':
+			if (at_parse_u64(at_str_c(optarg), 0, 65535, "--ready-fd", &v, err) != AT_OK)
+				return AT_E_INPUT;
+			d->ready_fd = (int)v;
+			break;
+		case 'f': *fg = true; break;
+		case 'n': *check = true; break;
+		case 'h': usage(stdout); exit(0);
+		default: return at_err_setx(err, AT_E_INPUT, "see 'attlsd --help'");
+		}
+	}
+	if (optind != argc)
+		return at_err_setx(err, AT_E_INPUT, "unexpected argument '%s'", argv[optind]);
+	if (d->config_path != NULL && d->npolicy > 0)
+		return at_err_setx(err, AT_E_INPUT, "give either -c or -p, not both");
+	if (d->config_path == NULL && d->npolicy == 0) {
+		const char *env = getenv("ATTLS_CONFIG");
+
+		d->config_path = env != NULL && env[0] != '\0' ? env : DEFAULT_CONFIG;
+	}
+	if (d->socket_path == NULL)
+		d->socket_path = ctl_socket_path();
+	if (d->nworkers == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		d->nworkers = n > 0 && n < 64 ? (size_t)n : 2;
+	}
+	return AT_OK;
+}
+
+static enum at_rc
+open_db(struct attlsd *d, struct at_err *err)
+{
+	const char *path = d->db_path != NULL ? d->db_path : getenv("ATTLS_SAFDB");
+	struct stat st;
+
+	if (path == NULL || path[0] == '\0')
+		path = "/var/lib/attls/saf.db";
+	if (stat(path, &st) != 0) {
+		attlsd_log(LOG_WARNING, false, "attlsd: no security database at %s: SAF key "
+		    "rings cannot be opened, user ids are login names", path);
+		return AT_OK;
+	}
+	return saf_db_open(path, 0, &d->db, err);
+}
+
+static enum at_rc
+start(struct attlsd *d, struct at_err *err)
+{
+	struct epoll_event e = { .events = EPOLLIN };
+	sigset_t set;
+	enum at_rc rc;
+	size_t i;
+
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (d->epfd < 0)
+		return at_err_set(err, AT_E_IO, "epoll_create1");
+	(void)sigemptyset(&set);
+	(void)sigaddset(&set, SIGHUP);
+	(void)sigaddset(&set, SIGTERM);
+	(void)sigaddset(&set, SIGINT);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
+		return at_err_setx(err, AT_E_IO, "blocking signals");
+	(void)signal(SIGPIPE, SIG_IGN);
+	d->sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (d->sigfd < 0)
+		return at_err_set(err, AT_E_IO, "signalfd");
+	rc = attlsd_conntab_init(&d->table, err);
+	if (rc != AT_OK)
+		return rc;
+	d->workers = calloc(d->nworkers, sizeof(*d->workers));
+	if (d->workers == NULL)
+		return at_err_setx(err, AT_E_NOMEM, "out of memory");
+	for (i = 0; i < d->nworkers; i++) {
+		rc = attlsd_worker_start(&d->workers[i], &d->table, err);
+		if (rc != AT_OK) {
+			d->nworkers = i;
+			return rc;
+		}
+	}
+	rc = attlsd_control_listen(d, err);
+	if (rc != AT_OK)
+		return rc;
+	e.data.u64 = 0;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->listen_fd, &e) != 0)
+		return at_err_set(err, AT_E_IO, "epoll_ctl");
+	e.data.u64 = 1;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->sigfd, &e) != 0)
+		return at_err_set(err, AT_E_IO, "epoll_ctl");
+	return AT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct attlsd d;
+	struct at_err err;
+	bool fg = false, check = false;
+	int status = 1;
+	size_t i;
+
+	memset(&d, 0, sizeof(d));
+	d.ready_fd = -1;
+	d.listen_fd = d.epfd = d.sigfd = -1;
+	d.next_gen = 1;
+	if (parse_args(&d, argc, argv, &fg, &check, &err) != AT_OK) {
+		fprintf(stderr, "attlsd: %s\n", err.msg);
+		return 2;
+	}
+	attlsd_log_open(fg || check, !check);
+	if (open_db(&d, &err) != AT_OK) {
+		attlsd_log(LOG_ERR, false, "attlsd: %s", err.msg);
+		goto out;
+	}
+	if (attlsd_refresh(&d, NULL, &err) != AT_OK)
+		goto out;
+	if (check) {
+		status = 0;
+		goto out;
+	}
+	if (start(&d, &err) != AT_OK) {
+		attlsd_log(LOG_ERR, false, "attlsd: %s", err.msg);
+		goto out;
+	}
+	attlsd_log(LOG_INFO, false, "EZD1586I attlsd: all policies installed; listening on %s "
+	    "with %zu workers", d.socket_path, d.nworkers);
+	notify_ready(&d);
+	status = loop(&d);
+	attlsd_log(LOG_INFO, false, "attlsd: stopping");
+out:
+	for (i = 0; i < d.nworkers; i++)
+		attlsd_worker_stop(&d.workers[i]);
+	for (i = 0; i < ATTLSD_MAX_CLIENTS; i++)
+		if (d.clients[i] != NULL)
+			drop_client(&d, i);
+	if (d.listen_fd >= 0) {
+		(void)close(d.listen_fd);
+		(void)unlink(d.socket_path);
+	}
+	free(d.workers);
+	attlsd_gen_unref(d.gen);
+	saf_db_close(d.db);
+	if (d.epfd >= 0)
+		(void)close(d.epfd);
+	if (d.sigfd >= 0)
+		(void)close(d.sigfd);
+	attlsd_log_close();
+	return status;
+}

@@ -1,0 +1,108 @@
+/*
+ * conntab.h - the daemon's table of protected connections, for `attls
+ * status`, for CTL_ADDR / CTL_QUERY (found by the inode of the
+ * application's end of the socket pair, whichever process shows it) and
+ * for the EZD messages.
+ *
+ * The table owns its entries' bookkeeping; the engine connection inside an
+ * entry belongs to the worker thread driving it, which copies what status
+ * needs into the entry under the table's lock (attlsd_conntab_update).
+ * A connection that failed stays findable by inode for a while as a
+ * tombstone, so a program asking for SO_ERROR after a failed non-blocking
+ * connect gets its answer.
+ */
+#ifndef ATTLS_DAEMON_CONNTAB_H
+#define ATTLS_DAEMON_CONNTAB_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/buf.h"
+#include "ctl/proto.h"
+#include "engine/conn.h"
+
+struct attlsd_gen;
+struct attlsd_env;
+struct policy_rule;
+
+struct attlsd_conn {
+	uint32_t id;
+	ino_t app_ino;
+	uint8_t dir;                     /* CTL_DIR_* */
+	struct ctl_addrs addrs;
+	char jobname[CTL_NAME_MAX + 1];
+	char userid[16];
+	struct attlsd_gen *gen;          /* one reference held */
+	const struct policy_rule *rule;
+	const struct attlsd_env *env;
+	struct engine_conn *engine;      /* owned by the worker */
+	uint64_t deadline_ms;            /* handshake deadline, monotonic; 0 none */
+	uint32_t trace;
+	/* Copied by the worker for status and queries. */
+	enum engine_state state;
+	uint64_t to_peer, from_peer;
+	char protocol[16];
+	uint16_t cipher;
+	char peer_subject[256];
+	uint8_t *peer_der;               /* peer certificate, DER (malloc) */
+	size_t peer_der_len;
+	int so_error;
+	struct attlsd_conn *next;        /* table chain */
+	/* Worker bookkeeping (the worker thread only). */
+	struct attlsd_conn *wnext, *wprev;
+	unsigned app_ev, peer_ev;        /* epoll events registered; 0 = not */
+};
+
+struct attlsd_tomb {
+	ino_t app_ino;
+	uint32_t id;
+	struct ctl_addrs addrs;
+	int so_error;
+};
+
+#define ATTLSD_TOMBS 256
+
+struct attlsd_conntab {
+	pthread_mutex_t lock;
+	struct attlsd_conn *head;
+	size_t count;
+	uint32_t next_id;
+	struct attlsd_tomb tombs[ATTLSD_TOMBS];
+	size_t next_tomb;
+};
+
+AT_MUST_CHECK enum at_rc attlsd_conntab_init(struct attlsd_conntab *t, struct at_err *err);
+void attlsd_conntab_destroy(struct attlsd_conntab *t);
+
+/* Assigns c->id and links c in. */
+void attlsd_conntab_add(struct attlsd_conntab *t, struct attlsd_conn *c);
+
+/* Unlinks c, leaving a tombstone when it failed. The caller frees c. */
+void attlsd_conntab_remove(struct attlsd_conntab *t, struct attlsd_conn *c);
+
+/* Copies the engine's state into c for readers (worker thread only). */
+void attlsd_conntab_update(struct attlsd_conntab *t, struct attlsd_conn *c);
+
+/*
+ * Finds the connection whose application end has inode ino and fills r
+ * (addresses, SO_ERROR).  Returns false when unknown.
+ */
+bool attlsd_conntab_addr(struct attlsd_conntab *t, ino_t ino, struct ctl_addr_reply *r);
+
+/*
+ * Fills q for the connection with inode ino (status, protocol, cipher,
+ * rule and action names, peer certificate up to cert_max bytes copied into
+ * cert_buf).  Returns false when unknown.
+ */
+bool attlsd_conntab_query(struct attlsd_conntab *t, ino_t ino, struct ctl_query_reply *q,
+    uint8_t *cert_buf, size_t cert_max);
+
+/* Appends the `attls status` table. */
+AT_MUST_CHECK enum at_rc attlsd_conntab_format(struct attlsd_conntab *t, struct at_buf *out);
+
+/* "192.168.17.220..2445" style text of one side of addrs. */
+void attlsd_addr_text(const struct ctl_addrs *a, bool local, char *out, size_t outsz);
+
+#endif

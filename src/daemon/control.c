@@ -1,0 +1,450 @@
+/*
+ * control.c - the control socket: decisions for the shim (CTL_MAP), the
+ * addresses and state of protected connections (CTL_ADDR, CTL_QUERY), and
+ * the operator's requests (CTL_STATUS, CTL_REFRESH).
+ *
+ * Nothing in a request is trusted for identity: the user is the one the
+ * kernel reports for the client's socket (SO_PEERCRED), mapped through the
+ * security manager; a descriptor is checked to be what it claims to be.
+ */
+#define _GNU_SOURCE /* struct ucred */
+#include "daemon/daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl/io.h"
+#include "ctl/proto.h"
+#include "daemon/ezd.h"
+#include "daemon/log.h"
+#include "engine/tlsctx.h"
+
+enum at_rc
+attlsd_control_listen(struct attlsd *d, struct at_err *err)
+{
+	struct sockaddr_un sa;
+	size_t n = strlen(d->socket_path);
+	int fd, probe;
+
+	if (n >= sizeof(sa.sun_path))
+		return at_err_setx(err, AT_E_INPUT, "control socket path %s is too long",
+		    d->socket_path);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, d->socket_path, n + 1);
+	/* A socket file nobody answers on is left over from a crash. */
+	probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		(void)close(probe);
+		return at_err_setx(err, AT_E_EXISTS, "another attlsd is listening on %s",
+		    d->socket_path);
+	}
+	if (probe >= 0)
+		(void)close(probe);
+	(void)unlink(d->socket_path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return at_err_set(err, AT_E_IO, "creating the control socket");
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    chmod(d->socket_path, 0666) != 0 || listen(fd, 128) != 0) {
+		enum at_rc rc = at_err_set(err, AT_E_IO, "listening on %s", d->socket_path);
+
+		(void)close(fd);
+		return rc;
+	}
+	d->listen_fd = fd;
+	return AT_OK;
+}
+
+static enum at_rc
+reply(int fd, struct at_buf *msg, const int *fds, size_t nfds)
+{
+	struct at_err err;
+	enum at_rc rc = ctl_send(fd, msg, fds, nfds, &err);
+
+	if (rc != AT_OK)
+		attlsd_log(LOG_WARNING, false, "attlsd: replying to a client: %s", err.msg);
+	return rc;
+}
+
+/* The addresses of a received TCP socket, from the kernel where it knows. */
+static bool
+check_tcp(int fd, const struct ctl_map *m, struct ctl_addrs *a)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int type = 0, domain = 0;
+	socklen_t ol = sizeof(int);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ol) != 0 || type != SOCK_STREAM)
+		return false;
+	ol = sizeof(int);
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &ol) != 0 ||
+	    (domain != AF_INET && domain != AF_INET6))
+		return false;
+	*a = m->addrs;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
+		if (ss.ss_family == AF_INET6) {
+			const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&ss;
+
+			memcpy(a->laddr, &s6->sin6_addr, 16);
+			a->lport = ntohs(s6->sin6_port);
+		} else if (ss.ss_family == AF_INET) {
+			const struct sockaddr_in *s4 = (const struct sockaddr_in *)&ss;
+
+			memset(a->laddr, 0, 10);
+			a->laddr[10] = a->laddr[11] = 0xff;
+			memcpy(a->laddr + 12, &s4->sin_addr, 4);
+			a->lport = ntohs(s4->sin_port);
+		}
+	}
+	len = sizeof(ss);
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0) {
+		if (ss.ss_family == AF_INET6) {
+			const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&ss;
+
+			memcpy(a->raddr, &s6->sin6_addr, 16);
+			a->rport = ntohs(s6->sin6_port);
+		} else if (ss.ss_family == AF_INET) {
+			const struct sockaddr_in *s4 = (const struct sockaddr_in *)&ss;
+
+			memset(a->raddr, 0, 10);
+			a->raddr[10] = a->raddr[11] = 0xff;
+			memcpy(a->raddr + 12, &s4->sin_addr, 4);
+			a->rport = ntohs(s4->sin_port);
+		}
+	}
+	/* Dual-stack sockets report IPv4 peers as v4-mapped IPv6. */
+	a->family = (a->laddr[10] == 0xff && a->laddr[11] == 0xff &&
+	    memcmp(a->laddr, "\0\0\0\0\0\0\0\0\0\0", 10) == 0) ? AF_INET : AF_INET6;
+	return true;
+}
+
+static void
+log_ring_denial(const char *msg)
+{
+	const char *p = msg, *nl;
+
+	/* The security manager's ICH408I lines go to the log one by one. */
+	while ((nl = strchr(p, '\n')) != NULL) {
+		if (nl > p)
+			attlsd_log(LOG_ERR, true, "%.*s", (int)(nl - p), p);
+		p = nl + 1;
+	}
+	if (*p != '\0')
+		attlsd_log(LOG_ERR, true, "%s", p);
+}
+
+/* Builds the connection record and hands it to a worker; fills r. */
+static enum at_rc
+protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
+    int tcp_fd, const struct ctl_addrs *addrs, const struct policy_rule *rule,
+    struct ctl_map_reply *r, int *app_fd)
+{
+	const struct policy_actions *a = rule->actions;
+	const struct attlsd_env *env = NULL;
+	struct attlsd_conn *c = NULL;
+	struct engine_conn *eng = NULL;
+	struct at_err err;
+	struct stat st;
+	SSL *ssl = NULL;
+	int sp[2] = { -1, -1 }, sslrc = 0;
+	uint32_t secs;
+
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return AT_E_NOMEM;
+	c->dir = m->dir;
+	c->addrs = *addrs;
+	memcpy(c->jobname, m->jobname, sizeof(c->jobname));
+	(void)snprintf(c->userid, sizeof(c->userid), "%s", cl->userid);
+	c->rule = rule;
+	c->gen = d->gen;
+	attlsd_gen_ref(d->gen);
+	c->trace = a->trace;
+	c->state = ENGINE_HANDSHAKING;
+	attlsd_conntab_add(&d->table, c);
+	ezd_map(c);
+	if (attlsd_gen_env(d->gen, rule, cl->userid, d->db, &env, &sslrc, &err) != AT_OK) {
+		ezd_env_error(a->trace, attlsd_gen_grpid(d->gen, rule), 0, cl->userid, sslrc,
+		    "Environment Master Init", "the key ring could not be used");
+		log_ring_denial(err.msg);
+		c->state = ENGINE_FAILED;
+		ezd_conn_error(c, 5006, "Initial Handshake", err.msg);
+		goto refuse;
+	}
+	c->env = env;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sp) != 0 ||
+	    fstat(sp[1], &st) != 0 ||
+	    fcntl(tcp_fd, F_SETFL, fcntl(tcp_fd, F_GETFL) | O_NONBLOCK) != 0) {
+		(void)at_err_set(&err, AT_E_IO, "making the application's socket");
+		c->state = ENGINE_FAILED;
+		ezd_conn_error(c, 6001, "Initial Handshake", err.msg);
+		goto refuse;
+	}
+	c->app_ino = st.st_ino;
+	if (engine_tls_new(env->ctx, a, &ssl, &err) != AT_OK) {
+		c->state = ENGINE_FAILED;
+		ezd_conn_error(c, 6001, "Initial Handshake", err.msg);
+		goto refuse;
+	}
+	/* engine_conn_new owns sp[0], the TCP socket and ssl from here on. */
+	if (engine_conn_new(sp[0], tcp_fd, ssl, &eng, &err) != AT_OK) {
+		sp[0] = -1;
+		tcp_fd = -1;
+		c->state = ENGINE_FAILED;
+		ezd_conn_error(c, 6001, "Initial Handshake", err.msg);
+		goto refuse;
+	}
+	c->engine = eng;
+	if (m->flags & CTL_MAP_CONNECTING)
+		engine_conn_set_connecting(eng);
+	secs = a->handshake_timeout;
+	if (secs > 0) {
+		struct timespec ts;
+
+		(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+		/* The connecting side waits five times as long (z/OS does the
+		 * same), so the accepting side's timeout fires first. */
+		c->deadline_ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u +
+		    (uint64_t)secs * 1000u * (m->dir == CTL_DIR_OUTBOUND ? 5u : 1u);
+	}
+	r->verdict = CTL_PROTECTED;
+	r->conn_id = c->id;
+	*app_fd = sp[1];
+	attlsd_worker_give(&d->workers[d->rr++ % d->nworkers], c);
+	return AT_OK;
+refuse:
+	if (sp[0] >= 0)
+		(void)close(sp[0]);
+	if (sp[1] >= 0)
+		(void)close(sp[1]);
+	if (tcp_fd >= 0)
+		(void)close(tcp_fd);
+	attlsd_conntab_remove(&d->table, c);
+	attlsd_conn_free(c);
+	r->verdict = CTL_REFUSED;
+	r->errnum = m->dir == CTL_DIR_INBOUND ? ECONNABORTED : ECONNRESET;
+	return AT_OK;
+}
+
+static bool
+serve_map(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32_t cookie,
+    int *fds, size_t nfds)
+{
+	struct ctl_map_reply r = { 0 };
+	const struct policy_rule *rule;
+	struct policy_conn pc;
+	struct ctl_addrs addrs;
+	struct ctl_map m;
+	struct at_buf out;
+	struct at_err err;
+	int app_fd = -1, tcp_fd = nfds > 0 ? fds[0] : -1;
+	bool ok;
+
+	at_buf_init(&out, CTL_MSG_MAX);
+	if (ctl_decode_map(in, &m, &err) != AT_OK || nfds != 1 || !check_tcp(tcp_fd, &m, &addrs)) {
+		attlsd_log(LOG_WARNING, false, "attlsd: refusing a malformed request from "
+		    "pid %ld: %s", (long)cl->pid, nfds != 1 ? "wrong descriptors" : err.msg);
+		return false;
+	}
+	memset(&pc, 0, sizeof(pc));
+	pc.dir = m.dir == CTL_DIR_INBOUND ? POLICY_DIR_INBOUND : POLICY_DIR_OUTBOUND;
+	pc.family = addrs.family;
+	memcpy(pc.laddr, addrs.laddr, 16);
+	memcpy(pc.raddr, addrs.raddr, 16);
+	pc.lport = addrs.lport;
+	pc.rport = addrs.rport;
+	pc.jobname = m.jobname;
+	pc.userid = cl->userid;
+	pc.now = time(NULL);
+	r.generation = d->gen->id;
+	rule = policy_match(d->gen->matcher, &pc);
+	if (rule == NULL) {
+		r.verdict = CTL_CLEAR;
+	} else {
+		(void)snprintf(r.rule, sizeof(r.rule), "%s", rule->name);
+		if (!rule->enabled) {
+			r.verdict = CTL_NOT_ENABLED;
+		} else if (rule->actions->application_controlled) {
+			/* The cleartext phase and TTLS_INIT_CONNECTION are not in this
+			 * build: refuse rather than run the connection unprotected. */
+			attlsd_log(LOG_ERR, false, "attlsd: rule %s has ApplicationControlled On, "
+			    "which this attlsd cannot serve; connection refused", rule->name);
+			r.verdict = CTL_REFUSED;
+			r.errnum = EOPNOTSUPP;
+		} else if (protect(d, cl, &m, tcp_fd, &addrs, rule, &r, &app_fd) == AT_OK) {
+			tcp_fd = -1; /* protect() took it */
+		} else {
+			r.verdict = CTL_REFUSED;
+			r.errnum = ENOMEM;
+		}
+	}
+	if (tcp_fd >= 0)
+		(void)close(tcp_fd);
+	ok = ctl_encode_map_reply(&out, cookie, &r, &err) == AT_OK &&
+	    reply(cl->fd, &out, &app_fd, app_fd >= 0 ? 1 : 0) == AT_OK;
+	if (app_fd >= 0)
+		(void)close(app_fd);
+	at_buf_free(&out);
+	return ok;
+}
+
+static ino_t
+unix_inode(int fd)
+{
+	struct stat st;
+
+	return fd >= 0 && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) ? st.st_ino : 0;
+}
+
+static bool
+serve_addr(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32_t cookie,
+    int *fds, size_t nfds)
+{
+	struct ctl_addr_reply r;
+	struct at_buf out;
+	struct at_err err;
+	ino_t ino = nfds == 1 ? unix_inode(fds[0]) : 0;
+	bool ok;
+
+	if (ctl_decode_empty(in, &err) != AT_OK || ino == 0)
+		return false;
+	if (!attlsd_conntab_addr(&d->table, ino, &r)) {
+		memset(&r, 0, sizeof(r));
+		r.errnum = ENOTCONN;
+		r.addrs.family = AF_INET;
+	}
+	at_buf_init(&out, CTL_MSG_MAX);
+	ok = ctl_encode_addr_reply(&out, cookie, &r, &err) == AT_OK &&
+	    reply(cl->fd, &out, NULL, 0) == AT_OK;
+	at_buf_free(&out);
+	return ok;
+}
+
+static bool
+serve_query(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32_t cookie,
+    int *fds, size_t nfds)
+{
+	static uint8_t cert[16384];
+	struct ctl_query_reply r;
+	struct ctl_query q;
+	struct at_buf out;
+	struct at_err err;
+	ino_t ino = nfds == 1 ? unix_inode(fds[0]) : 0;
+	bool want_cert, ok;
+	size_t room;
+
+	if (ctl_decode_query(in, &q, &err) != AT_OK || nfds != 1)
+		return false;
+	want_cert = (q.req_type & CTL_TTLS_RETURN_CERTIFICATE) != 0;
+	room = q.cert_max < sizeof(cert) ? q.cert_max : sizeof(cert);
+	if (ino == 0 || !attlsd_conntab_query(&d->table, ino, &r, cert, room)) {
+		memset(&r, 0, sizeof(r));
+		r.stat_policy = 2; /* TTLS_POL_NO_POLICY */
+		r.stat_conn = 1;   /* TTLS_CONN_NOTSECURE */
+	} else if ((q.req_type & ~(uint32_t)CTL_TTLS_RETURN_CERTIFICATE) != 0) {
+		/* Control requests need ApplicationControlled On, which this
+		 * daemon refuses when it maps a connection. */
+		r.errnum = EACCES;
+	} else if (want_cert && r.cert_len > 0 && r.cert == NULL) {
+		r.errnum = ENOBUFS;
+	}
+	if (!want_cert || r.cert == NULL || r.errnum != 0) {
+		r.cert = NULL;
+		r.cert_len = 0;
+	}
+	at_buf_init(&out, CTL_MSG_MAX);
+	ok = ctl_encode_query_reply(&out, cookie, &r, &err) == AT_OK &&
+	    reply(cl->fd, &out, NULL, 0) == AT_OK;
+	at_buf_free(&out);
+	return ok;
+}
+
+static bool
+serve_text(struct attlsd *d, struct attlsd_client *cl, uint16_t type, uint32_t cookie)
+{
+	struct ctl_text_reply r = { 0 };
+	struct at_buf text, out;
+	struct at_err err;
+	bool ok;
+
+	at_buf_init(&text, CTL_MSG_MAX - 64);
+	at_buf_init(&out, CTL_MSG_MAX);
+	if (type == CTL_REFRESH) {
+		if (cl->uid != 0 && cl->uid != geteuid()) {
+			r.errnum = EPERM;
+			if (at_buf_printf(&text, "only root or the daemon's user may refresh "
+			    "the policy\n") != AT_OK)
+				at_buf_reset(&text);
+		} else if (attlsd_refresh(d, &text, &err) != AT_OK) {
+			r.errnum = EINVAL;
+		}
+	} else if (at_buf_printf(&text, "policy generation: %llu, rules: %zu\n",
+	    (unsigned long long)d->gen->id, policy_set_rule_count(d->gen->set)) != AT_OK ||
+	    attlsd_conntab_format(&d->table, &text) != AT_OK) {
+		if (at_buf_printf(&text, "(the list is longer than one reply)\n") != AT_OK)
+			r.errnum = E2BIG;
+	}
+	r.generation = d->gen->id;
+	r.text = at_buf_cstr(&text);
+	r.text_len = (uint32_t)text.len;
+	ok = ctl_encode_text_reply(&out, (uint16_t)(type + 1), cookie, &r, &err) == AT_OK &&
+	    reply(cl->fd, &out, NULL, 0) == AT_OK;
+	at_buf_free(&text);
+	at_buf_free(&out);
+	return ok;
+}
+
+bool
+attlsd_control_serve(struct attlsd *d, struct attlsd_client *cl)
+{
+	int fds[CTL_MAX_FDS];
+	struct at_buf in;
+	struct ctl_hdr h;
+	struct at_err err;
+	size_t nfds = 0, i;
+	bool ok = false;
+
+	at_buf_init(&in, CTL_MSG_MAX);
+	if (ctl_recv(cl->fd, &in, fds, &nfds, 0, &err) != AT_OK)
+		goto out;
+	if (ctl_decode_hdr(&in, &h, &err) != AT_OK) {
+		attlsd_log(LOG_WARNING, false, "attlsd: pid %ld: %s", (long)cl->pid, err.msg);
+		goto out;
+	}
+	switch (h.type) {
+	case CTL_MAP:
+		ok = serve_map(d, cl, &in, h.cookie, fds, nfds);
+		nfds = 0; /* serve_map closed or kept the descriptor */
+		break;
+	case CTL_ADDR:
+		ok = serve_addr(d, cl, &in, h.cookie, fds, nfds);
+		break;
+	case CTL_QUERY:
+		ok = serve_query(d, cl, &in, h.cookie, fds, nfds);
+		break;
+	case CTL_STATUS:
+	case CTL_REFRESH:
+		ok = ctl_decode_empty(&in, &err) == AT_OK && serve_text(d, cl, h.type, h.cookie);
+		break;
+	default:
+		attlsd_log(LOG_WARNING, false, "attlsd: pid %ld sent unknown request %u",
+		    (long)cl->pid, h.type);
+		break;
+	}
+out:
+	for (i = 0; i < nfds; i++)
+		(void)close(fds[i]);
+	at_buf_free(&in);
+	return ok;
+}

@@ -1,0 +1,267 @@
+/*
+ * gen.c - policy generations and their TLS environments (see gen.h).
+ */
+#include "daemon/gen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "engine/tlsctx.h"
+#include "saf/ring.h"
+
+enum at_rc
+attlsd_gen_load(const struct policy_load_opts *opts, uint64_t id, struct attlsd_gen **out,
+    struct policy_diags *diags, struct at_err *err)
+{
+	const struct policy_rule **rules = NULL;
+	struct attlsd_gen *g;
+	enum at_rc rc;
+	size_t i, n;
+
+	*out = NULL;
+	g = calloc(1, sizeof(*g));
+	if (g == NULL)
+		return at_err_setx(err, AT_E_NOMEM, "out of memory");
+	g->id = id;
+	g->refs = 1;
+	g->next_envid = 1;
+	if (pthread_mutex_init(&g->lock, NULL) != 0) {
+		free(g);
+		return at_err_setx(err, AT_E_NOMEM, "cannot create a lock");
+	}
+	rc = policy_set_load(opts, &g->set, diags, err);
+	if (rc != AT_OK)
+		goto out;
+	n = policy_set_rule_count(g->set);
+	rules = calloc(n > 0 ? n : 1, sizeof(*rules));
+	if (rules == NULL) {
+		rc = at_err_setx(err, AT_E_NOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		rules[i] = policy_set_rule(g->set, i);
+	rc = policy_matcher_build(rules, n, &g->matcher, err);
+out:
+	free(rules);
+	if (rc != AT_OK) {
+		attlsd_gen_unref(g);
+		return rc;
+	}
+	*out = g;
+	return AT_OK;
+}
+
+void
+attlsd_gen_ref(struct attlsd_gen *g)
+{
+	(void)pthread_mutex_lock(&g->lock);
+	g->refs++;
+	(void)pthread_mutex_unlock(&g->lock);
+}
+
+void
+attlsd_gen_unref(struct attlsd_gen *g)
+{
+	struct attlsd_env *e, *next;
+	unsigned left;
+
+	if (g == NULL)
+		return;
+	(void)pthread_mutex_lock(&g->lock);
+	left = --g->refs;
+	(void)pthread_mutex_unlock(&g->lock);
+	if (left > 0)
+		return;
+	for (e = g->envs; e != NULL; e = next) {
+		next = e->next;
+		SSL_CTX_free(e->ctx);
+		free(e);
+	}
+	policy_matcher_free(g->matcher);
+	policy_set_free(g->set);
+	(void)pthread_mutex_destroy(&g->lock);
+	free(g);
+}
+
+uint32_t
+attlsd_gen_grpid(const struct attlsd_gen *g, const struct policy_rule *rule)
+{
+	size_t i, n = policy_set_rule_count(g->set);
+	uint32_t id = 0;
+
+	/* Number group actions by first appearance in search order. */
+	for (i = 0; i < n; i++) {
+		const struct policy_rule *r = policy_set_rule(g->set, i);
+		size_t j;
+		bool seen = false;
+
+		for (j = 0; j < i && !seen; j++)
+			seen = strcmp(policy_set_rule(g->set, j)->actions->group_name,
+			    r->actions->group_name) == 0;
+		if (!seen)
+			id++;
+		if (strcmp(r->actions->group_name, rule->actions->group_name) == 0)
+			return id;
+	}
+	return 0;
+}
+
+static bool
+is_file_ring(const char *spec)
+{
+	return spec[0] == '/' || strncmp(spec, "./", 2) == 0;
+}
+
+/*
+ * A key ring file: PEM with the private key, the certificate to present
+ * first, then any chain certificates; certificates that are CAs become the
+ * trust anchors as well.
+ */
+static enum at_rc
+load_pem_ring(const char *path, struct engine_creds *c, int *sslrc, struct at_err *err)
+{
+	FILE *f = fopen(path, "r");
+	X509 *x;
+	enum at_rc rc = AT_OK;
+
+	if (f == NULL) {
+		*sslrc = 202;
+		return at_err_set(err, AT_E_IO, "key ring file %s", path);
+	}
+	c->chain = sk_X509_new_null();
+	c->cas = sk_X509_new_null();
+	if (c->chain == NULL || c->cas == NULL) {
+		rc = at_err_setx(err, AT_E_NOMEM, "out of memory");
+		goto out;
+	}
+	while ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
+		if (c->cert == NULL) {
+			c->cert = x;
+			continue;
+		}
+		if (X509_check_ca(x) > 0 && (X509_check_issued(x, x) == X509_V_OK ||
+		    sk_X509_num(c->cas) == 0)) {
+			X509 *dup = X509_dup(x);
+
+			if (dup == NULL || sk_X509_push(c->cas, dup) <= 0)
+				X509_free(dup);
+		}
+		if (sk_X509_push(c->chain, x) <= 0)
+			X509_free(x);
+	}
+	ERR_clear_error();
+	rewind(f);
+	c->key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	if (c->cert == NULL) {
+		*sslrc = 102;
+		rc = at_err_ssl(err, AT_E_INPUT, "key ring file %s holds no certificate", path);
+	}
+out:
+	(void)fclose(f);
+	return rc;
+}
+
+static void
+free_creds(struct engine_creds *c)
+{
+	X509_free(c->cert);
+	EVP_PKEY_free(c->key);
+	sk_X509_pop_free(c->chain, X509_free);
+	sk_X509_pop_free(c->cas, X509_free);
+	memset(c, 0, sizeof(*c));
+}
+
+static enum at_rc
+build_env(const struct policy_actions *a, const char *userid, struct saf_db *db,
+    SSL_CTX **ctx, int *sslrc, struct at_err *err)
+{
+	struct saf_ring_keys *keys = NULL;
+	struct engine_creds c = { 0 };
+	enum at_rc rc;
+
+	*sslrc = 0;
+	if (a->keyring == NULL) {
+		*sslrc = 202;
+		return at_err_setx(err, AT_E_INPUT, "no key ring is named (TTLSKeyringParms)");
+	}
+	if (is_file_ring(a->keyring)) {
+		rc = load_pem_ring(a->keyring, &c, sslrc, err);
+	} else if (db == NULL) {
+		*sslrc = 202;
+		rc = at_err_setx(err, AT_E_NOTFOUND, "key ring %s: no security database is "
+		    "open", a->keyring);
+	} else {
+		rc = saf_ring_open(db, userid, a->keyring, &keys, err);
+		if (rc != AT_OK) {
+			*sslrc = 202;
+		} else {
+			c.cert = keys->cert;
+			c.key = keys->key;
+			c.chain = keys->chain;
+			c.cas = keys->cas;
+		}
+	}
+	if (rc == AT_OK && a->certificate_label != NULL && keys != NULL &&
+	    strcmp(a->certificate_label, keys->label) != 0) {
+		*sslrc = 407;
+		rc = at_err_setx(err, AT_E_NOTFOUND, "CertificateLabel '%s' is not the default "
+		    "certificate of ring %s (this build presents the ring's default)",
+		    a->certificate_label, a->keyring);
+	}
+	if (rc == AT_OK)
+		rc = engine_tlsctx_build(a, &c, ctx, sslrc, err);
+	if (keys != NULL)
+		saf_ring_keys_free(keys);
+	else
+		free_creds(&c);
+	return rc;
+}
+
+enum at_rc
+attlsd_gen_env(struct attlsd_gen *g, const struct policy_rule *rule, const char *userid,
+    struct saf_db *db, const struct attlsd_env **out, int *sslrc, struct at_err *err)
+{
+	const struct policy_actions *a = rule->actions;
+	struct attlsd_env *e;
+	SSL_CTX *ctx = NULL;
+	enum at_rc rc;
+
+	*out = NULL;
+	*sslrc = 0;
+	(void)pthread_mutex_lock(&g->lock);
+	for (e = g->envs; e != NULL; e = e->next)
+		if (e->actions == a && strcmp(e->userid, userid) == 0)
+			break;
+	(void)pthread_mutex_unlock(&g->lock);
+	if (e != NULL) {
+		*out = e;
+		return AT_OK;
+	}
+	/* Built outside the lock: opening a ring may take a while.  Two
+	 * callers racing here would each add an environment, which is
+	 * harmless (the control thread is the only caller today). */
+	rc = build_env(a, userid, db, &ctx, sslrc, err);
+	if (rc != AT_OK)
+		return rc;
+	e = calloc(1, sizeof(*e));
+	if (e == NULL) {
+		SSL_CTX_free(ctx);
+		return at_err_setx(err, AT_E_NOMEM, "out of memory");
+	}
+	e->actions = a;
+	e->ctx = ctx;
+	(void)snprintf(e->userid, sizeof(e->userid), "%s", userid);
+	e->grpid = attlsd_gen_grpid(g, rule);
+	(void)pthread_mutex_lock(&g->lock);
+	e->envid = g->next_envid++;
+	e->next = g->envs;
+	g->envs = e;
+	(void)pthread_mutex_unlock(&g->lock);
+	*out = e;
+	return AT_OK;
+}

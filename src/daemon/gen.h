@@ -1,0 +1,74 @@
+/*
+ * gen.h - one installed policy generation: the loaded policy set, its
+ * matcher, and the TLS environments built for it.
+ *
+ * A generation is immutable once installed and reference-counted: the
+ * daemon's current generation holds one reference and every connection
+ * mapped with it holds one, so a refresh never changes an established
+ * connection ("stale" actions live until their last connection closes).
+ *
+ * Environments (an SSL_CTX for one rule's actions with one user's key
+ * ring) are built on first use and cached for the generation's lifetime;
+ * a failure is not cached, so a PERMIT or a new ring takes effect for the
+ * next connection.
+ */
+#ifndef ATTLS_DAEMON_GEN_H
+#define ATTLS_DAEMON_GEN_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "common/err.h"
+#include "policy/match.h"
+#include "policy/policy.h"
+
+struct saf_db;
+
+struct attlsd_env {
+	const struct policy_actions *actions;
+	char userid[16];
+	SSL_CTX *ctx;
+	uint32_t grpid;   /* numbers shown in EZD messages */
+	uint32_t envid;
+	struct attlsd_env *next;
+};
+
+struct attlsd_gen {
+	uint64_t id;
+	struct policy_set *set;
+	struct policy_matcher *matcher;
+	pthread_mutex_t lock;       /* guards envs, next ids and refs */
+	unsigned refs;
+	struct attlsd_env *envs;
+	uint32_t next_envid;
+};
+
+/*
+ * Loads the policy named by opts as generation id.  Diagnostics go to
+ * diags.  On success *out holds one reference.
+ */
+AT_MUST_CHECK enum at_rc attlsd_gen_load(const struct policy_load_opts *opts, uint64_t id,
+    struct attlsd_gen **out, struct policy_diags *diags, struct at_err *err);
+
+void attlsd_gen_ref(struct attlsd_gen *g);
+/* Drops a reference; the last one frees the generation. NULL is a no-op. */
+void attlsd_gen_unref(struct attlsd_gen *g);
+
+/*
+ * The environment for rule's actions and userid, built on first use from
+ * the key ring its TTLSKeyringParms names (a SAF ring opened as userid in
+ * db, or a PEM/PKCS#12 file).  The returned environment lives as long as
+ * the generation.  On failure *sslrc is the System SSL-style code to log
+ * (202 for a ring that may not or cannot be opened) and err says why.
+ */
+AT_MUST_CHECK enum at_rc attlsd_gen_env(struct attlsd_gen *g, const struct policy_rule *rule,
+    const char *userid, struct saf_db *db, const struct attlsd_env **out, int *sslrc,
+    struct at_err *err);
+
+/* The group number of a rule's group action within g (1-based, stable). */
+uint32_t attlsd_gen_grpid(const struct attlsd_gen *g, const struct policy_rule *rule);
+
+#endif

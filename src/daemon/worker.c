@@ -1,0 +1,263 @@
+/*
+ * worker.c - the epoll loop of one worker thread (see worker.h).
+ *
+ * Interest is level-triggered and recomputed after every run of a
+ * connection; a descriptor with no interest is taken out of the epoll set,
+ * so a peer that has hung up cannot make the loop spin.  Handshake
+ * deadlines are checked on every wake-up; the epoll timeout is the nearest
+ * one.
+ */
+#include "daemon/worker.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/conntab.h"
+#include "daemon/ezd.h"
+#include "daemon/gen.h"
+#include "engine/conn.h"
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+void
+attlsd_conn_free(struct attlsd_conn *c)
+{
+	if (c == NULL)
+		return;
+	engine_conn_free(c->engine);
+	attlsd_gen_unref(c->gen);
+	free(c->peer_der);
+	free(c);
+}
+
+static uint32_t
+to_epoll(unsigned want)
+{
+	return ((want & ENGINE_WANT_READ) ? EPOLLIN : 0u) |
+	    ((want & ENGINE_WANT_WRITE) ? EPOLLOUT : 0u);
+}
+
+/* Makes fd's registration match ev (0 = not registered). */
+static void
+arm(struct attlsd_worker *w, struct attlsd_conn *c, int fd, unsigned *cur, uint32_t ev)
+{
+	struct epoll_event e = { .events = ev, .data.ptr = c };
+	int op;
+
+	if (*cur == ev)
+		return;
+	op = ev == 0 ? EPOLL_CTL_DEL : *cur == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+	if (epoll_ctl(w->epfd, op, fd, &e) == 0)
+		*cur = ev;
+}
+
+static void
+unlink_conn(struct attlsd_worker *w, struct attlsd_conn *c)
+{
+	if (c->wprev != NULL)
+		c->wprev->wnext = c->wnext;
+	else
+		w->conns = c->wnext;
+	if (c->wnext != NULL)
+		c->wnext->wprev = c->wprev;
+	w->nconns--;
+}
+
+static void
+finish(struct attlsd_worker *w, struct attlsd_conn *c)
+{
+	arm(w, c, engine_conn_app_fd(c->engine), &c->app_ev, 0);
+	arm(w, c, engine_conn_peer_fd(c->engine), &c->peer_ev, 0);
+	unlink_conn(w, c);
+	attlsd_conntab_update(w->table, c);
+	if (c->state == ENGINE_FAILED) {
+		const char *event, *why;
+		int rc = engine_conn_failure(c->engine, &event, &why);
+
+		ezd_conn_error(c, rc, event, why);
+	} else {
+		ezd_conn_close(c);
+	}
+	attlsd_conntab_remove(w->table, c);
+	attlsd_conn_free(c);
+}
+
+static void
+process(struct attlsd_worker *w, struct attlsd_conn *c)
+{
+	enum engine_state before = c->state, after;
+	unsigned wa, wp;
+
+	after = engine_conn_run(c->engine);
+	if (after != before || after == ENGINE_RELAYING)
+		attlsd_conntab_update(w->table, c);
+	if (before == ENGINE_HANDSHAKING && after != ENGINE_HANDSHAKING &&
+	    after != ENGINE_FAILED)
+		ezd_handshake_done(c, c->protocol, c->cipher);
+	if (after == ENGINE_DONE || after == ENGINE_FAILED) {
+		finish(w, c);
+		return;
+	}
+	engine_conn_interest(c->engine, &wa, &wp);
+	arm(w, c, engine_conn_app_fd(c->engine), &c->app_ev, to_epoll(wa));
+	arm(w, c, engine_conn_peer_fd(c->engine), &c->peer_ev, to_epoll(wp));
+}
+
+static void
+take_new(struct attlsd_worker *w)
+{
+	struct attlsd_conn *c, *next;
+	uint64_t v;
+
+	if (read(w->evfd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		return;
+	(void)pthread_mutex_lock(&w->qlock);
+	c = w->queue;
+	w->queue = NULL;
+	(void)pthread_mutex_unlock(&w->qlock);
+	for (; c != NULL; c = next) {
+		next = c->wnext;
+		c->wprev = NULL;
+		c->wnext = w->conns;
+		if (w->conns != NULL)
+			w->conns->wprev = c;
+		w->conns = c;
+		w->nconns++;
+		process(w, c);
+	}
+}
+
+/* Ends handshakes past their deadline; returns ms to the next (-1 none). */
+static int
+check_deadlines(struct attlsd_worker *w)
+{
+	uint64_t now = now_ms(), next = 0;
+	struct attlsd_conn *c, *n;
+
+	for (c = w->conns; c != NULL; c = n) {
+		n = c->wnext;
+		if (c->deadline_ms == 0 || engine_conn_state(c->engine) != ENGINE_HANDSHAKING)
+			continue;
+		if (c->deadline_ms <= now) {
+			engine_conn_abort(c->engine, 5004, "the handshake did not finish within "
+			    "HandshakeTimeout");
+			finish(w, c);
+			continue;
+		}
+		if (next == 0 || c->deadline_ms < next)
+			next = c->deadline_ms;
+	}
+	return next == 0 ? -1 : (int)(next - now);
+}
+
+static void *
+run(void *arg)
+{
+	struct attlsd_worker *w = arg;
+	struct epoll_event ev[64];
+	bool stop = false;
+	int i, n, timeout;
+
+	while (!stop) {
+		timeout = check_deadlines(w);
+		n = epoll_wait(w->epfd, ev, 64, timeout);
+		for (i = 0; i < n; i++) {
+			if (ev[i].data.ptr == w)
+				take_new(w);
+			else
+				process(w, ev[i].data.ptr);
+		}
+		(void)pthread_mutex_lock(&w->qlock);
+		stop = w->stop;
+		(void)pthread_mutex_unlock(&w->qlock);
+	}
+	while (w->conns != NULL) {
+		struct attlsd_conn *c = w->conns;
+
+		engine_conn_abort(c->engine, 5005, "attlsd is stopping");
+		finish(w, c);
+	}
+	return NULL;
+}
+
+enum at_rc
+attlsd_worker_start(struct attlsd_worker *w, struct attlsd_conntab *table,
+    struct at_err *err)
+{
+	struct epoll_event e = { .events = EPOLLIN };
+
+	memset(w, 0, sizeof(*w));
+	w->table = table;
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	w->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	e.data.ptr = w;
+	if (w->epfd < 0 || w->evfd < 0 || epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->evfd, &e) != 0) {
+		enum at_rc rc = at_err_set(err, AT_E_IO, "creating a worker's event loop");
+
+		if (w->epfd >= 0)
+			(void)close(w->epfd);
+		if (w->evfd >= 0)
+			(void)close(w->evfd);
+		return rc;
+	}
+	if (pthread_mutex_init(&w->qlock, NULL) != 0 ||
+	    pthread_create(&w->thread, NULL, run, w) != 0) {
+		(void)close(w->epfd);
+		(void)close(w->evfd);
+		return at_err_setx(err, AT_E_IO, "cannot start a worker thread");
+	}
+	return AT_OK;
+}
+
+static void
+wake(struct attlsd_worker *w)
+{
+	uint64_t one = 1;
+
+	/* A full eventfd counter still wakes the worker, so EAGAIN is fine. */
+	if (write(w->evfd, &one, sizeof(one)) < 0)
+		return;
+}
+
+void
+attlsd_worker_give(struct attlsd_worker *w, struct attlsd_conn *c)
+{
+	(void)pthread_mutex_lock(&w->qlock);
+	c->wnext = w->queue;
+	w->queue = c;
+	(void)pthread_mutex_unlock(&w->qlock);
+	wake(w);
+}
+
+void
+attlsd_worker_stop(struct attlsd_worker *w)
+{
+	struct attlsd_conn *c, *next;
+
+	(void)pthread_mutex_lock(&w->qlock);
+	w->stop = true;
+	(void)pthread_mutex_unlock(&w->qlock);
+	wake(w);
+	(void)pthread_join(w->thread, NULL);
+	for (c = w->queue; c != NULL; c = next) {
+		next = c->wnext;
+		attlsd_conntab_remove(w->table, c);
+		attlsd_conn_free(c);
+	}
+	(void)close(w->epfd);
+	(void)close(w->evfd);
+	(void)pthread_mutex_destroy(&w->qlock);
+}
