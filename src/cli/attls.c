@@ -16,6 +16,8 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "policy", attls_cmd_policy, "check, show and explain AT-TLS policy files" },
 	{ "saf", attls_cmd_saf, "ask the security manager: access checks, passwords, PassTickets" },
+	{ "status", attls_cmd_status, "show attlsd's policy generation and protected connections" },
+	{ "refresh", attls_cmd_refresh, "make attlsd read its policy again" },
 };
 
 static void

@@ -110,7 +110,7 @@ attlsd_conntab_update(struct attlsd_conntab *t, struct attlsd_conn *c)
 	c->to_peer = st.to_peer;
 	c->from_peer = st.from_peer;
 	c->so_error = engine_conn_so_error(c->engine);
-	if (s == ENGINE_RELAYING && c->protocol[0] == '\0') {
+	if ((s == ENGINE_RELAYING || s == ENGINE_DONE) && c->protocol[0] == '\0') {
 		const SSL_CIPHER *ciph = SSL_get_current_cipher(ssl);
 
 		(void)snprintf(c->protocol, sizeof(c->protocol), "%s", SSL_get_version(ssl));

@@ -118,50 +118,64 @@ is_file_ring(const char *spec)
 }
 
 /*
- * A key ring file: PEM with the private key, the certificate to present
- * first, then any chain certificates; certificates that are CAs become the
- * trust anchors as well.
+ * A key ring file: PEM holding certificates and at most one private key.
+ * The certificate that goes with the key is the one presented; CA
+ * certificates are the trust anchors; the others are sent as the chain.
+ * A file with only CA certificates suits a client that presents nothing.
  */
 static enum at_rc
 load_pem_ring(const char *path, struct engine_creds *c, int *sslrc, struct at_err *err)
 {
+	STACK_OF(X509) *all = NULL;
 	FILE *f = fopen(path, "r");
-	X509 *x;
 	enum at_rc rc = AT_OK;
+	X509 *x;
+	int i;
 
 	if (f == NULL) {
 		*sslrc = 202;
 		return at_err_set(err, AT_E_IO, "key ring file %s", path);
 	}
+	all = sk_X509_new_null();
 	c->chain = sk_X509_new_null();
 	c->cas = sk_X509_new_null();
-	if (c->chain == NULL || c->cas == NULL) {
+	if (all == NULL || c->chain == NULL || c->cas == NULL) {
 		rc = at_err_setx(err, AT_E_NOMEM, "out of memory");
 		goto out;
 	}
-	while ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
-		if (c->cert == NULL) {
-			c->cert = x;
-			continue;
-		}
-		if (X509_check_ca(x) > 0 && (X509_check_issued(x, x) == X509_V_OK ||
-		    sk_X509_num(c->cas) == 0)) {
-			X509 *dup = X509_dup(x);
-
-			if (dup == NULL || sk_X509_push(c->cas, dup) <= 0)
-				X509_free(dup);
-		}
-		if (sk_X509_push(c->chain, x) <= 0)
+	while ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL)
+		if (sk_X509_push(all, x) <= 0)
 			X509_free(x);
-	}
 	ERR_clear_error();
 	rewind(f);
 	c->key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-	if (c->cert == NULL) {
+	ERR_clear_error();
+	for (i = 0; i < sk_X509_num(all); i++) {
+		x = sk_X509_value(all, i);
+		if (c->cert == NULL && c->key != NULL && X509_check_private_key(x, c->key) == 1) {
+			X509_up_ref(x);
+			c->cert = x;
+		} else if (X509_check_ca(x) > 0) {
+			X509_up_ref(x);
+			if (sk_X509_push(c->cas, x) <= 0)
+				X509_free(x);
+		} else {
+			X509_up_ref(x);
+			if (sk_X509_push(c->chain, x) <= 0)
+				X509_free(x);
+		}
+	}
+	ERR_clear_error();
+	if (sk_X509_num(all) == 0) {
 		*sslrc = 102;
-		rc = at_err_ssl(err, AT_E_INPUT, "key ring file %s holds no certificate", path);
+		rc = at_err_setx(err, AT_E_INPUT, "key ring file %s holds no certificate", path);
+	} else if (c->key != NULL && c->cert == NULL) {
+		*sslrc = 428;
+		rc = at_err_setx(err, AT_E_INPUT, "key ring file %s: no certificate goes with "
+		    "its private key", path);
 	}
 out:
+	sk_X509_pop_free(all, X509_free);
 	(void)fclose(f);
 	return rc;
 }
