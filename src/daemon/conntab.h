@@ -53,6 +53,7 @@ struct attlsd_conn {
 	/* Worker bookkeeping (the worker thread only). */
 	struct attlsd_conn *wnext, *wprev;
 	unsigned app_ev, peer_ev;        /* epoll events registered; 0 = not */
+	bool dead;                       /* finished; freed after this epoll batch */
 };
 
 struct attlsd_tomb {

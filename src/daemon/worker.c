@@ -92,7 +92,21 @@ finish(struct attlsd_worker *w, struct attlsd_conn *c)
 		ezd_conn_close(c);
 	}
 	attlsd_conntab_remove(w->table, c);
-	attlsd_conn_free(c);
+	c->dead = true;
+	c->wnext = w->grave;
+	w->grave = c;
+}
+
+static void
+bury(struct attlsd_worker *w)
+{
+	struct attlsd_conn *c, *next;
+
+	for (c = w->grave; c != NULL; c = next) {
+		next = c->wnext;
+		attlsd_conn_free(c);
+	}
+	w->grave = NULL;
 }
 
 static void
@@ -101,6 +115,8 @@ process(struct attlsd_worker *w, struct attlsd_conn *c)
 	enum engine_state before = c->state, after;
 	unsigned wa, wp;
 
+	if (c->dead)
+		return;
 	after = engine_conn_run(c->engine);
 	if (after != before || after == ENGINE_RELAYING)
 		attlsd_conntab_update(w->table, c);
@@ -180,6 +196,7 @@ run(void *arg)
 			else
 				process(w, ev[i].data.ptr);
 		}
+		bury(w);
 		(void)pthread_mutex_lock(&w->qlock);
 		stop = w->stop;
 		(void)pthread_mutex_unlock(&w->qlock);
@@ -190,6 +207,7 @@ run(void *arg)
 		engine_conn_abort(c->engine, 5005, "attlsd is stopping");
 		finish(w, c);
 	}
+	bury(w);
 	return NULL;
 }
 

@@ -24,6 +24,8 @@ struct attlsd_worker {
 	struct attlsd_conn *queue;    /* handed over, not yet registered */
 	bool stop;                    /* guarded by qlock */
 	struct attlsd_conn *conns;    /* the worker's own list */
+	struct attlsd_conn *grave;    /* finished, freed after the current batch
+	                                 (epoll may still hold events for them) */
 	size_t nconns;
 	struct attlsd_conntab *table;
 };

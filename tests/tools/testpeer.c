@@ -52,7 +52,7 @@ ask(int fd, uint8_t dir, const char *job)
 	struct at_buf out, in;
 	struct ctl_hdr h;
 	struct at_err err;
-	int ctl, fds[CTL_MAX_FDS];
+	int ctl = -1, fds[CTL_MAX_FDS], status = 1;
 	size_t nfds = 0;
 
 	if (getsockname(fd, (struct sockaddr *)&l, &ll) != 0 ||
@@ -72,14 +72,15 @@ ask(int fd, uint8_t dir, const char *job)
 	    ctl_decode_hdr(&in, &h, &err) != AT_OK ||
 	    ctl_decode_map_reply(&in, &rep, &err) != AT_OK) {
 		fprintf(stderr, "attls-testpeer: %s\n", err.msg);
-		return 1;
+		goto out;
 	}
-	(void)close(ctl);
 	switch (rep.verdict) {
 	case CTL_PROTECTED:
 		fprintf(stderr, "verdict: PROTECTED %s\n", rep.rule);
-		if (nfds != 1 || dup2(fds[0], fd) < 0)
-			return fail("swapping in the protected socket");
+		if (nfds != 1 || dup2(fds[0], fd) < 0) {
+			(void)fail("swapping in the protected socket");
+			goto out;
+		}
 		(void)close(fds[0]);
 		break;
 	case CTL_NOT_ENABLED:
@@ -87,14 +88,18 @@ ask(int fd, uint8_t dir, const char *job)
 		break;
 	case CTL_REFUSED:
 		fprintf(stderr, "verdict: REFUSED %s\n", strerror(rep.errnum));
-		return 1;
+		goto out;
 	default:
 		fprintf(stderr, "verdict: CLEAR\n");
 		break;
 	}
+	status = 0;
+out:
+	if (ctl >= 0)
+		(void)close(ctl);
 	at_buf_free(&out);
 	at_buf_free(&in);
-	return 0;
+	return status;
 }
 
 /* Standard input to fd (then SHUT_WR), fd to standard output, together. */
