@@ -109,6 +109,7 @@ struct policy_rule {
 	const struct policy_actions *actions;
 	const char *file;          /* where the rule was written */
 	unsigned line;
+	unsigned column;           /* of the rule's name on that line */
 	unsigned order;            /* index in search order, 0 = tried first */
 };
 

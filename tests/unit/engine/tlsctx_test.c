@@ -165,6 +165,15 @@ static const struct tcase cases[] = {
 	  "    HostReferenceIdDNS server.example\n  }\n",
 	  "  HandshakeRole Server\n",
 	  false, false, true, TLS1_3_VERSION, 0, false },
+	{ "named groups written as decimal codes agree (X25519 = 0029)",
+	  "  HandshakeRole Client\n  TTLSSignatureParms\n  {\n    ClientKeyShareGroups 0029\n  }\n",
+	  "  HandshakeRole Server\n  TTLSSignatureParms\n  {\n    ServerKeyShareGroups 0029\n"
+	  "    ServerKexECurves 0029\n  }\n",
+	  false, false, true, TLS1_3_VERSION, 0, false },
+	{ "no group in common fails (P-256 against P-384)",
+	  "  HandshakeRole Client\n  TTLSSignatureParms\n  {\n    ClientECurves 0023\n  }\n",
+	  "  HandshakeRole Server\n  TTLSSignatureParms\n  {\n    ServerKexECurves 0024\n  }\n",
+	  false, false, false, 0, 0, false },
 	{ "a wrong host name fails",
 	  "  HandshakeRole Client\n  TTLSEnvironmentAdvancedParms\n  {\n"
 	  "    HostReferenceIdDNS elsewhere.example\n  }\n",
@@ -238,6 +247,14 @@ test_build_errors(void **state)
 		struct testcert mixed = { server_cert.cert, client_cert.key };
 
 		(void)testpolicy_ctx(testpolicy_actions(server), &mixed, &ca, 428);
+	}
+	/* A group number no TLS library knows (decimal 35). */
+	{
+		struct policy_set *bad = testpolicy_load_env("  HandshakeRole Server\n"
+		    "  TTLSSignatureParms\n  {\n    ServerKexECurves 0035\n  }\n");
+
+		(void)testpolicy_ctx(testpolicy_actions(bad), &server_cert, &ca, 3);
+		policy_set_free(bad);
 	}
 	/* Only RC4, which OpenSSL 3 does not offer. */
 	(void)testpolicy_ctx(testpolicy_actions(rc4), &server_cert, &ca, 402);

@@ -1,0 +1,495 @@
+/*
+ * policy_kw.c - the statements of the policy language and, for each, its
+ * parameters: kind of value, range, default, and where the resolved value
+ * goes.  The parser, the resolver, `attls policy show` and the
+ * documentation all follow these tables.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "policy/policy_int.h"
+
+#define F(x) (offsetof(struct policy_actions, x) + 1)
+#define END { .name = NULL }
+
+static const struct policy_enum e_dir[] = {
+	{ "Inbound", POLICY_DIR_INBOUND }, { "Outbound", POLICY_DIR_OUTBOUND },
+	{ "Both", POLICY_DIR_BOTH }, { NULL, 0 } };
+static const struct policy_enum e_role[] = {
+	{ "Client", POLICY_ROLE_CLIENT }, { "Server", POLICY_ROLE_SERVER },
+	{ "ServerWithClientAuth", POLICY_ROLE_SERVER_CLIENT_AUTH }, { NULL, 0 } };
+static const struct policy_enum e_clientauth[] = {
+	{ "Required", POLICY_CLIENT_AUTH_REQUIRED }, { "PassThru", POLICY_CLIENT_AUTH_PASSTHRU },
+	{ "Full", POLICY_CLIENT_AUTH_FULL }, { "SAFCheck", POLICY_CLIENT_AUTH_SAFCHECK },
+	{ NULL, 0 } };
+static const struct policy_enum e_fips[] = {
+	{ "Off", POLICY_FIPS_OFF }, { "On", POLICY_FIPS_ON }, { "Level1", POLICY_FIPS_LEVEL1 },
+	{ "Level2", POLICY_FIPS_LEVEL2 }, { "Level3", POLICY_FIPS_LEVEL3 }, { NULL, 0 } };
+static const struct policy_enum e_suiteb[] = {
+	{ "Off", POLICY_SUITEB_OFF }, { "128", POLICY_SUITEB_128 },
+	{ "128Min", POLICY_SUITEB_128MIN }, { "192", POLICY_SUITEB_192 },
+	{ "192Min", POLICY_SUITEB_192MIN }, { "All", POLICY_SUITEB_ALL }, { NULL, 0 } };
+static const struct policy_enum e_tri[] = {
+	{ "Off", POLICY_TRI_OFF }, { "Optional", POLICY_TRI_OPTIONAL },
+	{ "Required", POLICY_TRI_REQUIRED }, { NULL, 0 } };
+static const struct policy_enum e_reneg[] = {
+	{ "Default", POLICY_RENEG_DEFAULT }, { "Disabled", POLICY_RENEG_DISABLED },
+	{ "All", POLICY_RENEG_ALL }, { "Abbreviated", POLICY_RENEG_ABBREVIATED }, { NULL, 0 } };
+static const struct policy_enum e_renegind[] = {
+	{ "Optional", 0 }, { "Client", 1 }, { "Server", 2 }, { "Both", 3 }, { NULL, 0 } };
+static const struct policy_enum e_certval[] = {
+	{ "Any", POLICY_CERTVAL_ANY }, { "RFC2459", POLICY_CERTVAL_RFC2459 },
+	{ "RFC3280", POLICY_CERTVAL_RFC3280 }, { "RFC5280", POLICY_CERTVAL_RFC5280 },
+	{ NULL, 0 } };
+static const struct policy_enum e_syslog[] = {
+	{ "Daemon", POLICY_SYSLOG_DAEMON }, { "Auth", POLICY_SYSLOG_AUTH }, { NULL, 0 } };
+static const struct policy_enum e_certver[] = { { "Any", 0 }, { "3", 3 }, { NULL, 0 } };
+static const struct policy_enum e_ems[] = {
+	{ "Off", 0 }, { "On", 1 }, { "Required", 2 }, { NULL, 0 } };
+static const struct policy_enum e_cedh[] = { { "Legacy", 0 }, { "2048", 1 }, { NULL, 0 } };
+static const struct policy_enum e_sedh[] = {
+	{ "Legacy", 0 }, { "2048", 1 }, { "Match", 2 }, { NULL, 0 } };
+static const struct policy_enum e_level[] = {
+	{ "Low", 0 }, { "Medium", 1 }, { "High", 2 }, { NULL, 0 } };
+static const struct policy_enum e_ticketalg[] = {
+	{ "AESCBC128", 0 }, { "AESCBC256", 1 }, { "AES_128", 2 }, { "AES_256", 3 }, { NULL, 0 } };
+static const struct policy_enum e_stapling[] = {
+	{ "Off", 0 }, { "Any", 1 }, { "EndEntity", 2 }, { NULL, 0 } };
+static const struct policy_enum e_fraglen[] = {
+	{ "512", 512 }, { "1024", 1024 }, { "2048", 2048 }, { "4096", 4096 }, { NULL, 0 } };
+static const struct policy_enum e_snimatch[] = {
+	{ "Optional", 0 }, { "Required", 1 }, { NULL, 0 } };
+
+#define BOOLF(n, f, d) { .name = n, .kind = K_BOOL, .off = F(f), .dflt = d }
+#define BOOLX(n, d) { .name = n, .kind = K_BOOL, .dflt = d }
+#define U32F(n, f, lo, hi, d) { .name = n, .kind = K_U32, .off = F(f), .min = lo, .max = hi, .dflt = d }
+#define U32X(n, lo, hi, d) { .name = n, .kind = K_U32, .min = lo, .max = hi, .dflt = d }
+#define ENUMF(n, f, e, d) { .name = n, .kind = K_ENUM, .off = F(f), .enums = e, .dflt = d }
+#define ENUMX(n, e, d) { .name = n, .kind = K_ENUM, .enums = e, .dflt = d }
+#define LABELF(n, f) { .name = n, .kind = K_LABEL, .off = F(f) }
+#define LABELX(n) { .name = n, .kind = K_LABEL }
+#define STRX(n) { .name = n, .kind = K_STR }
+#define REF(n, t) { .name = n, .kind = K_REF, .child = t, .multi = true }
+#define INL(n, t) { .name = n, .kind = K_INLINE, .child = t, .multi = true }
+#define HEXF(n, f) { .name = n, .kind = K_HEXLIST, .off = F(f), .multi = true }
+/* z/OS writes named groups as the decimal IANA number in four digits. */
+#define GRPF(n, f) { .name = n, .kind = K_GROUPLIST, .off = F(f), .multi = true }
+#define PROTO(n, bit) { .name = n, .kind = K_PROTO, .off = F(protocols), .max = bit }
+#define ENVONLY(k) k
+#define EO .env_only = true
+
+static const struct policy_kw kw_rule[] = {
+	{ .name = "LocalAddr", .kind = K_ADDR, .slot = SLOT_LADDR, .dflt = "All" },
+	{ .name = "LocalAddrRef", .kind = K_REF, .child = ST_IPADDR, .slot = SLOT_LADDR },
+	{ .name = "LocalAddrSetRef", .kind = K_REF, .child = ST_IPADDRSET, .slot = SLOT_LADDR },
+	{ .name = "LocalAddrGroupRef", .kind = K_REF, .child = ST_IPADDRGROUP, .slot = SLOT_LADDR },
+	{ .name = "RemoteAddr", .kind = K_ADDR, .slot = SLOT_RADDR, .dflt = "All" },
+	{ .name = "RemoteAddrRef", .kind = K_REF, .child = ST_IPADDR, .slot = SLOT_RADDR },
+	{ .name = "RemoteAddrSetRef", .kind = K_REF, .child = ST_IPADDRSET, .slot = SLOT_RADDR },
+	{ .name = "RemoteAddrGroupRef", .kind = K_REF, .child = ST_IPADDRGROUP, .slot = SLOT_RADDR },
+	{ .name = "LocalPortRange", .kind = K_PORT, .slot = SLOT_LPORT, .dflt = "0" },
+	{ .name = "LocalPortRangeRef", .kind = K_REF, .child = ST_PORTRANGE, .slot = SLOT_LPORT },
+	{ .name = "LocalPortGroupRef", .kind = K_REF, .child = ST_PORTGROUP, .slot = SLOT_LPORT },
+	{ .name = "RemotePortRange", .kind = K_PORT, .slot = SLOT_RPORT, .dflt = "0" },
+	{ .name = "RemotePortRangeRef", .kind = K_REF, .child = ST_PORTRANGE, .slot = SLOT_RPORT },
+	{ .name = "RemotePortGroupRef", .kind = K_REF, .child = ST_PORTGROUP, .slot = SLOT_RPORT },
+	{ .name = "Jobname", .kind = K_JOB },
+	{ .name = "Userid", .kind = K_JOB },
+	{ .name = "Direction", .kind = K_DIR, .enums = e_dir },
+	{ .name = "Priority", .kind = K_U32, .min = 1, .max = 2000000000, .dflt = "1" },
+	{ .name = "IpTimeConditionRef", .kind = K_REF, .child = ST_TIME, .slot = SLOT_TIME },
+	{ .name = "IpTimeCondition", .kind = K_INLINE, .child = ST_TIME, .slot = SLOT_TIME },
+	{ .name = "TTLSGroupActionRef", .kind = K_REF, .child = ST_GROUP, .slot = SLOT_GROUP },
+	{ .name = "TTLSEnvironmentActionRef", .kind = K_REF, .child = ST_ENV, .slot = SLOT_ENV },
+	{ .name = "TTLSConnectionActionRef", .kind = K_REF, .child = ST_CONN, .slot = SLOT_CONN },
+	END
+};
+
+static const struct policy_kw kw_group[] = {
+	BOOLF("TTLSEnabled", enabled, NULL),
+	BOOLF("CtraceClearText", ctrace_clear_text, "Off"),
+	U32F("Trace", trace, 0, 255, "2"),
+	ENUMF("FIPS140", fips140, e_fips, "Off"),
+	U32F("GroupUserInstance", group_user_instance, 0, 65535, "0"),
+	INL("TTLSGroupAdvancedParms", ST_GROUP_ADV),
+	REF("TTLSGroupAdvancedParmsRef", ST_GROUP_ADV),
+	END
+};
+
+static const struct policy_kw kw_group_adv[] = {
+	LABELF("Envfile", envfile),
+	ENUMF("SyslogFacility", syslog_facility, e_syslog, "Daemon"),
+	END
+};
+
+static const struct policy_kw kw_env[] = {
+	ENUMF("HandshakeRole", role, e_role, NULL),
+	INL("TTLSKeyringParms", ST_KEYRING),
+	REF("TTLSKeyringParmsRef", ST_KEYRING),
+	INL("TTLSCipherParms", ST_CIPHER),
+	REF("TTLSCipherParmsRef", ST_CIPHER),
+	INL("TTLSSignatureParms", ST_SIGNATURE),
+	REF("TTLSSignatureParmsRef", ST_SIGNATURE),
+	INL("TTLSEnvironmentAdvancedParms", ST_ENV_ADV),
+	REF("TTLSEnvironmentAdvancedParmsRef", ST_ENV_ADV),
+	INL("TTLSGskAdvancedParms", ST_GSK_ADV),
+	REF("TTLSGskAdvancedParmsRef", ST_GSK_ADV),
+	ENUMF("SuiteBProfile", suiteb, e_suiteb, "Off"),
+	BOOLF("CtraceClearText", ctrace_clear_text, NULL),
+	U32F("Trace", trace, 0, 255, NULL),
+	U32F("EnvironmentUserInstance", env_user_instance, 0, 65535, "0"),
+	END
+};
+
+static const struct policy_kw kw_conn[] = {
+	ENUMF("HandshakeRole", role, e_role, NULL),
+	INL("TTLSCipherParms", ST_CIPHER),
+	REF("TTLSCipherParmsRef", ST_CIPHER),
+	INL("TTLSSignatureParms", ST_SIGNATURE),
+	REF("TTLSSignatureParmsRef", ST_SIGNATURE),
+	INL("TTLSConnectionAdvancedParms", ST_CONN_ADV),
+	REF("TTLSConnectionAdvancedParmsRef", ST_CONN_ADV),
+	BOOLF("CtraceClearText", ctrace_clear_text, NULL),
+	U32F("Trace", trace, 0, 255, NULL),
+	U32F("ConnectionUserInstance", conn_user_instance, 0, 65535, "0"),
+	END
+};
+
+static const struct policy_kw kw_keyring[] = {
+	LABELF("Keyring", keyring),
+	{ .name = "KeyringPw", .kind = K_STR, .off = F(keyring_pw) },
+	LABELF("KeyringStashFile", keyring_stash),
+	END
+};
+
+/* Shared by the environment and connection advanced parameters. */
+static const struct policy_kw kw_adv[] = {
+	PROTO("SSLv2", POLICY_PROTO_SSLV2),
+	PROTO("SSLv3", POLICY_PROTO_SSLV3),
+	PROTO("TLSv1", POLICY_PROTO_TLSV1),
+	PROTO("TLSv1.1", POLICY_PROTO_TLSV11),
+	PROTO("TLSv1.2", POLICY_PROTO_TLSV12),
+	PROTO("TLSv1.3", POLICY_PROTO_TLSV13),
+	BOOLF("MiddleBoxCompatMode", middlebox_compat, "Off"),
+	BOOLF("ApplicationControlled", application_controlled, "Off"),
+	U32F("HandshakeTimeout", handshake_timeout, 0, 600, "10"),
+	U32F("ResetCipherTimer", reset_cipher_timer, 0, 1440, "0"),
+	ENUMF("Renegotiation", renegotiation, e_reneg, "Default"),
+	ENUMX("RenegotiationIndicator", e_renegind, "Optional"),
+	BOOLX("RenegotiationCertCheck", "Off"),
+	LABELF("CertificateLabel", certificate_label),
+	{ .name = "ServerCertificateLabel", .kind = K_STRLIST,
+	  .off = F(server_certificate_labels), .multi = true },
+	{ .name = "ClientAuthType", .kind = K_ENUM, .off = F(client_auth_type),
+	  .enums = e_clientauth, .dflt = "Required", EO },
+	{ .name = "CertValidationMode", .kind = K_ENUM, .off = F(cert_validation_mode),
+	  .enums = e_certval, .dflt = "Any", EO },
+	{ .name = "PeerMinCertVersion", .kind = K_ENUM, .enums = e_certver, .dflt = "Any", EO },
+	{ .name = "PeerMinDHKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO },
+	{ .name = "PeerMinDsaKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO },
+	{ .name = "PeerMinECCKeySize", .kind = K_U32, .max = 65535, .dflt = "192", EO },
+	{ .name = "PeerMinRsaKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO },
+	LABELF("HostReferenceIdDNS", host_reference_id_dns),
+	LABELF("HostReferenceIdCN", host_reference_id_cn),
+	{ .name = "HostRefWildcardValidation", .kind = K_STR },
+	BOOLF("SecondaryMap", secondary_map, "Off"),
+	ENUMX("TruncatedHMAC", e_tri, "Off"),
+	ENUMX("ClientMaxSSLFragment", e_tri, "Off"),
+	ENUMX("ServerMaxSSLFragment", e_tri, "Off"),
+	ENUMX("ClientMaxSSLFragmentLength", e_fraglen, NULL),
+	ENUMF("ClientHandshakeSNI", client_sni, e_tri, "Off"),
+	LABELF("ClientHandshakeSNIList", client_sni_list),
+	ENUMF("ServerHandshakeSNI", server_sni, e_tri, "Off"),
+	ENUMX("ServerHandshakeSNIMatch", e_snimatch, NULL),
+	LABELX("ServerHandshakeSNIList"),
+	{ .name = "3DesKeyCheck", .kind = K_BOOL, .dflt = "Off", EO },
+	{ .name = "ClientEDHGroupSize", .kind = K_ENUM, .enums = e_cedh, EO },
+	{ .name = "ServerEDHGroupSize", .kind = K_ENUM, .enums = e_sedh, EO },
+	{ .name = "ServerScsv", .kind = K_BOOL, EO },
+	{ .name = "ClientExtendedMasterSecret", .kind = K_ENUM, .enums = e_ems, EO },
+	{ .name = "ServerExtendedMasterSecret", .kind = K_ENUM, .enums = e_ems, EO },
+	END
+};
+
+static const struct policy_kw kw_cipher[] = {
+	{ .name = "V2CipherSuites", .kind = K_V2CIPH, .off = F(v2_ciphers), .multi = true },
+	{ .name = "V3CipherSuites", .kind = K_V3CIPH, .off = F(ciphers), .multi = true },
+	{ .name = "V3CipherSuites4Char", .kind = K_V3CIPH4, .off = F(ciphers), .multi = true },
+	END
+};
+
+static const struct policy_kw kw_signature[] = {
+	GRPF("ClientECurves", client_ecurves),
+	GRPF("ClientKeyShareGroups", client_key_share_groups),
+	GRPF("ServerKexECurves", server_kex_ecurves),
+	GRPF("ServerKeyShareGroups", server_key_share_groups),
+	HEXF("SignaturePairs", signature_pairs),
+	HEXF("SignaturePairsCert", signature_pairs_cert),
+	END
+};
+
+static const struct policy_kw kw_gsk[] = {
+	BOOLX("GSK_SYSPLEX_SIDCACHE", "Off"),
+	U32X("GSK_V2_SESSION_TIMEOUT", 0, 100, "100"),
+	U32X("GSK_V2_SIDCACHE_SIZE", 0, 32000, "256"),
+	U32X("GSK_V3_SESSION_TIMEOUT", 0, 86400, "86400"),
+	U32X("GSK_V3_SIDCACHE_SIZE", 0, 64000, "512"),
+	BOOLX("GSK_SESSION_TICKET_CLIENT_ENABLE", "On"),
+	U32X("GSK_SESSION_TICKET_CLIENT_MAXSIZE", 0, 65535, "8192"),
+	BOOLX("GSK_SESSION_TICKET_SERVER_ENABLE", "Off"),
+	ENUMX("GSK_SESSION_TICKET_SERVER_ALGORITHM", e_ticketalg, NULL),
+	U32X("GSK_SESSION_TICKET_SERVER_COUNT", 1, 65535, "2"),
+	U32X("GSK_SESSION_TICKET_SERVER_KEY_REFRESH", 0, 86400, "300"),
+	U32X("GSK_SESSION_TICKET_SERVER_TIMEOUT", 0, 86400, "300"),
+	BOOLX("AIACDPPriority", NULL),
+	U32X("MaxSrcRevExtLocValues", 0, 256, NULL),
+	U32X("MaxValidRevExtLocValues", 0, 256, NULL),
+	ENUMX("RevocationSecurityLevel", e_level, NULL),
+	INL("TTLSGskLdapParms", ST_GSK_LDAP),
+	REF("TTLSGskLdapParmsRef", ST_GSK_LDAP),
+	INL("TTLSGskOcspParms", ST_GSK_OCSP),
+	REF("TTLSGskOcspParmsRef", ST_GSK_OCSP),
+	INL("TTLSGskHttpCdpParms", ST_GSK_HTTPCDP),
+	REF("TTLSGskHttpCdpParmsRef", ST_GSK_HTTPCDP),
+	END
+};
+
+static const struct policy_kw kw_ldap[] = {
+	{ .name = "GSK_LDAP_SERVER", .kind = K_STRLIST, .multi = true },
+	U32X("GSK_LDAP_SERVER_PORT", 1, 65535, "389"),
+	LABELX("GSK_LDAP_USER"),
+	STRX("GSK_LDAP_USER_PW"),
+	U32X("GSK_CRL_CACHE_TIMEOUT", 0, 720, "24"),
+	ENUMX("GSK_CRL_SECURITY_LEVEL", e_level, "Medium"),
+	END
+};
+
+static const struct policy_kw kw_ocsp[] = {
+	STRX("OcspUrl"),
+	BOOLX("OcspAiaEnable", "Off"),
+	BOOLX("OcspUrlPriority", "On"),
+	STRX("OcspProxyServerName"),
+	U32X("OcspProxyServerPort", 1, 65535, "80"),
+	BOOLX("OcspRetrieveViaGet", "Off"),
+	LABELX("OcspRequestSigkeylabel"),
+	STRX("OcspRequestSigalg"),
+	{ .name = "OcspResponseSigAlgPairs", .kind = K_HEXLIST, .multi = true },
+	ENUMX("OcspServerStapling", e_stapling, "Off"),
+	U32X("OcspClientCacheSize", 0, 32000, "256"),
+	U32X("OcspCliCacheEntryMaxsize", 0, 2147483647, "0"),
+	BOOLX("OcspNonceGenEnable", "Off"),
+	BOOLX("OcspNonceCheckEnable", "Off"),
+	U32X("OcspNonceSize", 8, 256, "8"),
+	U32X("OcspResponseTimeout", 0, 43200, "15"),
+	U32X("OcspMaxResponseSize", 0, 2147483647, "20480"),
+	END
+};
+
+static const struct policy_kw kw_httpcdp[] = {
+	BOOLX("HttpCdpEnable", "Off"),
+	STRX("HttpCdpProxyServerName"),
+	U32X("HttpCdpProxyServerPort", 1, 65535, "80"),
+	U32X("HttpCdpResponseTimeout", 0, 43200, "15"),
+	U32X("HttpCdpMaxResponseSize", 0, 2147483647, "204800"),
+	U32X("HttpCdpCacheSize", 0, 32000, "32"),
+	U32X("HttpCdpCacheEntryMaxsize", 0, 2147483647, "0"),
+	U32X("CRLCacheTimeout", 0, 720, "24"),
+	BOOLX("CRLCacheExtended", "Off"),
+	BOOLX("CRLCacheTempCRL", "Off"),
+	U32X("CRLCacheTempCRLTimeout", 1, 720, "24"),
+	END
+};
+
+static const struct policy_kw kw_ipaddr[] = {
+	{ .name = "Addr", .kind = K_ADDR },
+	END
+};
+
+static const struct policy_kw kw_ipaddrset[] = {
+	{ .name = "Prefix", .kind = K_ADDR, .multi = true },
+	{ .name = "Range", .kind = K_ADDR, .multi = true },
+	{ .name = "Addr", .kind = K_ADDR, .multi = true },
+	END
+};
+
+static const struct policy_kw kw_ipaddrgroup[] = {
+	REF("IpAddrSetRef", ST_IPADDRSET),
+	REF("IpAddrRef", ST_IPADDR),
+	INL("IpAddrSet", ST_IPADDRSET),
+	INL("IpAddr", ST_IPADDR),
+	END
+};
+
+static const struct policy_kw kw_portrange[] = {
+	{ .name = "Port", .kind = K_PORT },
+	END
+};
+
+static const struct policy_kw kw_portgroup[] = {
+	REF("PortRangeRef", ST_PORTRANGE),
+	INL("PortRange", ST_PORTRANGE),
+	END
+};
+
+static const struct policy_kw kw_time[] = {
+	{ .name = "FromTimeOfDay", .kind = K_TOD, .dflt = "00:00" },
+	{ .name = "ToTimeOfDay", .kind = K_TOD, .dflt = "23:59" },
+	{ .name = "FromDayOfWeek", .kind = K_DOW },
+	{ .name = "ToDayOfWeek", .kind = K_DOW },
+	{ .name = "FromDayOfMonth", .kind = K_DOM },
+	{ .name = "ToDayOfMonth", .kind = K_DOM },
+	{ .name = "FromMonthOfYear", .kind = K_MONTH },
+	{ .name = "ToMonthOfYear", .kind = K_MONTH },
+	{ .name = "TimeZone", .kind = K_TZ, .dflt = "Local" },
+	{ .name = "TimePeriod", .kind = K_PERIOD },
+	{ .name = "MonthOfYearMask", .kind = K_MASK, .max = 12 },
+	{ .name = "DayOfMonthMask", .kind = K_MASK, .max = 62 },
+	{ .name = "DayOfWeekMask", .kind = K_MASK, .max = 7 },
+	{ .name = "TimeOfDayRange", .kind = K_TODRANGE },
+	END
+};
+
+static const struct policy_stmt_def defs[ST_COUNT] = {
+	[ST_NONE] = { "", ST_NONE, false, NULL },
+	[ST_RULE] = { "TTLSRule", ST_RULE, true, kw_rule },
+	[ST_GROUP] = { "TTLSGroupAction", ST_GROUP, true, kw_group },
+	[ST_GROUP_ADV] = { "TTLSGroupAdvancedParms", ST_GROUP_ADV, true, kw_group_adv },
+	[ST_ENV] = { "TTLSEnvironmentAction", ST_ENV, true, kw_env },
+	[ST_CONN] = { "TTLSConnectionAction", ST_CONN, true, kw_conn },
+	[ST_ENV_ADV] = { "TTLSEnvironmentAdvancedParms", ST_ENV_ADV, true, kw_adv },
+	[ST_CONN_ADV] = { "TTLSConnectionAdvancedParms", ST_CONN_ADV, true, kw_adv },
+	[ST_KEYRING] = { "TTLSKeyringParms", ST_KEYRING, true, kw_keyring },
+	[ST_CIPHER] = { "TTLSCipherParms", ST_CIPHER, true, kw_cipher },
+	[ST_SIGNATURE] = { "TTLSSignatureParms", ST_SIGNATURE, true, kw_signature },
+	[ST_GSK_ADV] = { "TTLSGskAdvancedParms", ST_GSK_ADV, true, kw_gsk },
+	[ST_GSK_LDAP] = { "TTLSGskLdapParms", ST_GSK_LDAP, true, kw_ldap },
+	[ST_GSK_OCSP] = { "TTLSGskOcspParms", ST_GSK_OCSP, true, kw_ocsp },
+	[ST_GSK_HTTPCDP] = { "TTLSGskHttpCdpParms", ST_GSK_HTTPCDP, true, kw_httpcdp },
+	[ST_IPADDR] = { "IpAddr", ST_IPADDR, true, kw_ipaddr },
+	[ST_IPADDRSET] = { "IpAddrSet", ST_IPADDRSET, true, kw_ipaddrset },
+	[ST_IPADDRGROUP] = { "IpAddrGroup", ST_IPADDRGROUP, true, kw_ipaddrgroup },
+	[ST_PORTRANGE] = { "PortRange", ST_PORTRANGE, true, kw_portrange },
+	[ST_PORTGROUP] = { "PortGroup", ST_PORTGROUP, true, kw_portgroup },
+	[ST_TIME] = { "IpTimeCondition", ST_TIME, true, kw_time },
+};
+
+const struct policy_stmt_def *
+policy_stmt_def(enum policy_stype t)
+{
+	if ((unsigned)t >= ST_COUNT || t == ST_NONE)
+		return NULL;
+	return &defs[t];
+}
+
+const char *
+policy_stype_name(enum policy_stype t)
+{
+	const struct policy_stmt_def *d = policy_stmt_def(t);
+
+	return d != NULL ? d->name : "?";
+}
+
+/* ASCII lower case of one character. */
+static char
+lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* A cheap first test before the full comparison (the lookups are hot). */
+static bool
+may_equal(struct at_str a, const char *b)
+{
+	return a.len > 0 && lower(a.p[0]) == lower(b[0]) && strnlen(b, a.len + 1) == a.len;
+}
+
+const struct policy_stmt_def *
+policy_stmt_lookup(struct at_str name)
+{
+	size_t i;
+
+	for (i = 1; i < ST_COUNT; i++)
+		if (may_equal(name, defs[i].name) && at_str_eq_ci(name, defs[i].name))
+			return &defs[i];
+	return NULL;
+}
+
+/* The candidate nearest to name, or NULL when none is close enough. */
+static const char *
+nearest(const char *best, unsigned *bestd, const char *cand, const char *name)
+{
+	unsigned d = at_str_edit_distance_ci(cand, name);
+
+	if (d < *bestd) {
+		*bestd = d;
+		return cand;
+	}
+	return best;
+}
+
+static unsigned
+threshold(size_t len)
+{
+	return len < 6 ? 2 : (unsigned)(len / 3 + 1);
+}
+
+const char *
+policy_stmt_nearest(struct at_str name)
+{
+	char buf[64];
+	const char *best = NULL;
+	unsigned bestd = 255;
+	size_t i;
+
+	if (!at_str_copy(buf, sizeof(buf), name))
+		return NULL;
+	for (i = 1; i < ST_COUNT; i++)
+		best = nearest(best, &bestd, defs[i].name, buf);
+	return bestd <= threshold(name.len) ? best : NULL;
+}
+
+static bool
+kw_allowed(enum policy_stype t, const struct policy_kw *k)
+{
+	return !(t == ST_CONN_ADV && k->env_only);
+}
+
+const struct policy_kw *
+policy_kw_lookup(enum policy_stype t, struct at_str name)
+{
+	const struct policy_stmt_def *d = policy_stmt_def(t);
+	const struct policy_kw *k;
+
+	if (d == NULL)
+		return NULL;
+	for (k = d->kws; k->name != NULL; k++)
+		if (may_equal(name, k->name) && at_str_eq_ci(name, k->name) && kw_allowed(t, k))
+			return k;
+	return NULL;
+}
+
+const char *
+policy_kw_nearest(enum policy_stype t, struct at_str name)
+{
+	const struct policy_stmt_def *d = policy_stmt_def(t);
+	const struct policy_kw *k;
+	const char *best = NULL;
+	unsigned bestd = 255;
+	char buf[64];
+
+	if (d == NULL || !at_str_copy(buf, sizeof(buf), name))
+		return NULL;
+	for (k = d->kws; k->name != NULL; k++)
+		if (kw_allowed(t, k))
+			best = nearest(best, &bestd, k->name, buf);
+	return bestd <= threshold(name.len) ? best : NULL;
+}
+
+const char *
+policy_enum_name(const struct policy_enum *e, int value)
+{
+	for (; e != NULL && e->name != NULL; e++)
+		if (e->value == value)
+			return e->name;
+	return "?";
+}
