@@ -320,6 +320,9 @@ open_db(struct attlsd *d, struct at_err *err)
 		    "rings cannot be opened, user ids are login names", path);
 		return AT_OK;
 	}
+	if (strlen(path) >= sizeof(d->db_file))
+		return at_err_setx(err, AT_E_INPUT, "security database path is too long");
+	memcpy(d->db_file, path, strlen(path) + 1);
 	return saf_db_open(path, 0, &d->db, err);
 }
 
@@ -351,7 +354,8 @@ start(struct attlsd *d, struct at_err *err)
 	if (d->workers == NULL)
 		return at_err_setx(err, AT_E_NOMEM, "out of memory");
 	for (i = 0; i < d->nworkers; i++) {
-		rc = attlsd_worker_start(&d->workers[i], &d->table, err);
+		rc = attlsd_worker_start(&d->workers[i], &d->table,
+		    d->db_file[0] != '\0' ? d->db_file : NULL, err);
 		if (rc != AT_OK) {
 			d->nworkers = i;
 			return rc;

@@ -207,6 +207,7 @@ attlsd_conntab_query(struct attlsd_conntab *t, ino_t ino, struct ctl_query_reply
 	default: break;
 	}
 	q->fips140 = (uint8_t)c->rule->actions->fips140;
+	copy_name(q->userid, c->mapped_user);
 	copy_name(q->rule, c->rule->name);
 	copy_name(q->group_action, c->rule->actions->group_name);
 	copy_name(q->env_action, c->rule->actions->env_name);
@@ -262,13 +263,13 @@ attlsd_conntab_format(struct attlsd_conntab *t, struct at_buf *out)
 		    "CONNID: %08X LOCAL: %s REMOTE: %s %s\n"
 		    "  JOBNAME: %s USERID: %s RULE: %s GENERATION: %llu\n"
 		    "  STATE: %s PROTOCOL: %s CIPHER: %04X %s\n"
-		    "  PEER: %s BYTES: out %llu in %llu\n",
+		    "  PEER: %s MAPPED: %s BYTES: out %llu in %llu\n",
 		    c->id, l, r, c->dir == CTL_DIR_INBOUND ? "InBound" : "OutBound",
 		    c->jobname[0] ? c->jobname : "-", c->userid, c->rule->name,
 		    (unsigned long long)c->gen->id, state_name(c->state),
 		    c->protocol[0] ? c->protocol : "-", c->cipher, cn != NULL ? cn : "",
 		    c->peer_subject[0] ? c->peer_subject : "-",
-		    (unsigned long long)c->to_peer, (unsigned long long)c->from_peer);
+		    c->mapped_user[0] ? c->mapped_user : "-", (unsigned long long)c->to_peer, (unsigned long long)c->from_peer);
 	}
 	(void)pthread_mutex_unlock(&t->lock);
 	return rc;

@@ -47,6 +47,7 @@ struct attlsd_conn {
 	uint16_t cipher;
 	char peer_subject[256];
 	uint8_t *peer_der;               /* peer certificate, DER (malloc) */
+	char mapped_user[16];            /* user the peer certificate maps to, or "" */
 	size_t peer_der_len;
 	int so_error;
 	struct attlsd_conn *next;        /* table chain */

@@ -39,6 +39,7 @@ struct attlsd {
 	const char *db_path;
 	size_t nworkers;
 	int ready_fd;
+	char db_file[4096];           /* the security database in use, or "" */
 	/* state */
 	struct attlsd_gen *gen;
 	uint64_t next_gen;

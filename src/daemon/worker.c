@@ -22,6 +22,9 @@
 #include "daemon/ezd.h"
 #include "daemon/gen.h"
 #include "engine/conn.h"
+#include "policy/policy.h"
+#include "saf/db.h"
+#include "saf/usermap.h"
 
 static uint64_t
 now_ms(void)
@@ -109,6 +112,41 @@ bury(struct attlsd_worker *w)
 	w->grave = NULL;
 }
 
+/*
+ * After a handshake in a server role: the user the client's certificate
+ * maps to (a registered certificate, else a RACDCERT MAP filter).  With
+ * ClientAuthType SAFCheck a certificate that maps to nobody ends the
+ * connection with return code 5002.
+ */
+static void
+map_peer(struct attlsd_worker *w, struct attlsd_conn *c)
+{
+	const struct policy_actions *a = c->rule->actions;
+	bool safcheck = a->role == POLICY_ROLE_SERVER_CLIENT_AUTH &&
+	    a->client_auth_type == POLICY_CLIENT_AUTH_SAFCHECK;
+	char user[SAF_USERMAP_USER_MAX + 1] = "";
+	char reason[SAF_USERMAP_REASON_MAX] = "no security database is available";
+	struct at_err err;
+
+	if (a->role != POLICY_ROLE_SERVER_CLIENT_AUTH || c->peer_der == NULL)
+		return;
+	if (w->db == NULL && w->db_path != NULL &&
+	    saf_db_open(w->db_path, SAF_DB_READONLY, &w->db, &err) != AT_OK)
+		(void)snprintf(reason, sizeof(reason), "%s", err.msg);
+	if (w->db != NULL && saf_usermap_cert(w->db, c->peer_der, c->peer_der_len, user,
+	    reason, &err) != AT_OK) {
+		(void)snprintf(reason, sizeof(reason), "%s", err.msg);
+		user[0] = '\0';
+	}
+	if (user[0] != '\0') {
+		(void)pthread_mutex_lock(&w->table->lock);
+		(void)snprintf(c->mapped_user, sizeof(c->mapped_user), "%s", user);
+		(void)pthread_mutex_unlock(&w->table->lock);
+	} else if (safcheck) {
+		engine_conn_abort(c->engine, 5002, "Initial Handshake", reason);
+	}
+}
+
 static void
 process(struct attlsd_worker *w, struct attlsd_conn *c)
 {
@@ -121,8 +159,11 @@ process(struct attlsd_worker *w, struct attlsd_conn *c)
 	if (after != before || after == ENGINE_RELAYING)
 		attlsd_conntab_update(w->table, c);
 	if (before == ENGINE_HANDSHAKING && after != ENGINE_HANDSHAKING &&
-	    after != ENGINE_FAILED)
+	    after != ENGINE_FAILED) {
 		ezd_handshake_done(c, c->protocol, c->cipher);
+		map_peer(w, c);
+		after = engine_conn_state(c->engine);
+	}
 	if (after == ENGINE_DONE || after == ENGINE_FAILED) {
 		finish(w, c);
 		return;
@@ -168,7 +209,7 @@ check_deadlines(struct attlsd_worker *w)
 		if (c->deadline_ms == 0 || engine_conn_state(c->engine) != ENGINE_HANDSHAKING)
 			continue;
 		if (c->deadline_ms <= now) {
-			engine_conn_abort(c->engine, 5004, "the handshake did not finish within "
+			engine_conn_abort(c->engine, 5004, NULL, "the handshake did not finish within "
 			    "HandshakeTimeout");
 			finish(w, c);
 			continue;
@@ -204,7 +245,7 @@ run(void *arg)
 	while (w->conns != NULL) {
 		struct attlsd_conn *c = w->conns;
 
-		engine_conn_abort(c->engine, 5005, "attlsd is stopping");
+		engine_conn_abort(c->engine, 5005, NULL, "attlsd is stopping");
 		finish(w, c);
 	}
 	bury(w);
@@ -213,12 +254,13 @@ run(void *arg)
 
 enum at_rc
 attlsd_worker_start(struct attlsd_worker *w, struct attlsd_conntab *table,
-    struct at_err *err)
+    const char *db_path, struct at_err *err)
 {
 	struct epoll_event e = { .events = EPOLLIN };
 
 	memset(w, 0, sizeof(*w));
 	w->table = table;
+	w->db_path = db_path;
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
 	w->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	e.data.ptr = w;
@@ -278,4 +320,6 @@ attlsd_worker_stop(struct attlsd_worker *w)
 	(void)close(w->epfd);
 	(void)close(w->evfd);
 	(void)pthread_mutex_destroy(&w->qlock);
+	saf_db_close(w->db);
+	w->db = NULL;
 }

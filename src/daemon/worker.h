@@ -15,6 +15,7 @@
 
 struct attlsd_conn;
 struct attlsd_conntab;
+struct saf_db;
 
 struct attlsd_worker {
 	pthread_t thread;
@@ -28,11 +29,17 @@ struct attlsd_worker {
 	                                 (epoll may still hold events for them) */
 	size_t nconns;
 	struct attlsd_conntab *table;
+	const char *db_path;          /* security database, or NULL */
+	struct saf_db *db;            /* this worker's own handle, opened lazily */
 };
 
-/* Starts one worker thread. */
+/*
+ * Starts one worker thread.  db_path (may be NULL) is the security
+ * database the worker maps client certificates with; the worker opens its
+ * own handle so no SQLite connection is shared between threads.
+ */
 AT_MUST_CHECK enum at_rc attlsd_worker_start(struct attlsd_worker *w,
-    struct attlsd_conntab *table, struct at_err *err);
+    struct attlsd_conntab *table, const char *db_path, struct at_err *err);
 
 /* Hands c (already in the table) to w; w owns it from now on. */
 void attlsd_worker_give(struct attlsd_worker *w, struct attlsd_conn *c);

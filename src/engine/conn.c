@@ -476,10 +476,11 @@ engine_conn_failure(const struct engine_conn *c, const char **event, const char 
 }
 
 void
-engine_conn_abort(struct engine_conn *c, int rc, const char *why)
+engine_conn_abort(struct engine_conn *c, int rc, const char *event, const char *why)
 {
-	fail(c, rc, c->state == ENGINE_HANDSHAKING ? "Initial Handshake" : "Data Decryption",
-	    why);
+	if (event == NULL)
+		event = c->state == ENGINE_HANDSHAKING ? "Initial Handshake" : "Data Decryption";
+	fail(c, rc, event, why);
 	buf_release(&c->up);
 	buf_release(&c->down);
 }

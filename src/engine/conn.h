@@ -80,10 +80,12 @@ void engine_conn_stats(const struct engine_conn *c, struct engine_conn_stats *ou
 int engine_conn_failure(const struct engine_conn *c, const char **event, const char **why);
 
 /*
- * Ends the connection now (handshake timeout, daemon shutdown): records rc
- * and why as the failure and closes both descriptors.
+ * Ends the connection now (handshake timeout, a client certificate that
+ * maps to no user, daemon shutdown): records rc, event (NULL: the phase
+ * the connection is in) and why as the failure.  Freeing the connection
+ * closes its descriptors.
  */
-void engine_conn_abort(struct engine_conn *c, int rc, const char *why);
+void engine_conn_abort(struct engine_conn *c, int rc, const char *event, const char *why);
 
 /* Closes both descriptors and frees everything.  NULL is a no-op. */
 void engine_conn_free(struct engine_conn *c);
