@@ -112,6 +112,18 @@ bury(struct attlsd_worker *w)
 	w->grave = NULL;
 }
 
+/* Copies as much of src as fits; a log reason may be cut. */
+static void
+copy_cut(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /*
  * After a handshake in a server role: the user the client's certificate
  * maps to (a registered certificate, else a RACDCERT MAP filter).  With
@@ -132,10 +144,10 @@ map_peer(struct attlsd_worker *w, struct attlsd_conn *c)
 		return;
 	if (w->db == NULL && w->db_path != NULL &&
 	    saf_db_open(w->db_path, SAF_DB_READONLY, &w->db, &err) != AT_OK)
-		(void)snprintf(reason, sizeof(reason), "%s", err.msg);
+		copy_cut(reason, sizeof(reason), err.msg);
 	if (w->db != NULL && saf_usermap_cert(w->db, c->peer_der, c->peer_der_len, user,
 	    reason, &err) != AT_OK) {
-		(void)snprintf(reason, sizeof(reason), "%s", err.msg);
+		copy_cut(reason, sizeof(reason), err.msg);
 		user[0] = '\0';
 	}
 	if (user[0] != '\0') {

@@ -13,7 +13,7 @@
 #define SAF_SCHEMA_CERT_V1 \
 	"CREATE TABLE certificates (" \
 	"  id INTEGER PRIMARY KEY," \
-	"  owner TEXT NOT NULL,"          /* user id, or CERTAUTH / SITE */ \
+	"  owner TEXT NOT NULL,"          /* user id, or irrcerta (CERTAUTH) / irrsitec (SITE) */ \
 	"  label TEXT NOT NULL,"          /* case-sensitive, 1..32 chars */ \
 	"  der BLOB NOT NULL," \
 	"  key_der BLOB,"                 /* PKCS#8 private key, NULL if none */ \
@@ -24,6 +24,7 @@
 	"  not_before INTEGER NOT NULL," \
 	"  not_after INTEGER NOT NULL," \
 	"  sha256 BLOB NOT NULL UNIQUE," \
+	"  next_serial INTEGER NOT NULL DEFAULT 1," /* serial for the next cert it signs */ \
 	"  UNIQUE (owner, label)" \
 	");" \
 	"CREATE TABLE rings (" \

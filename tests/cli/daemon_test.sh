@@ -77,7 +77,7 @@ write_policy
 
 attlsd -f -p "$T/policy" --workers 2 2> "$T/attlsd.log" &
 daemon=$!
-trap 'kill $daemon 2>/dev/null; wait 2>/dev/null' EXIT
+trap 'st=$?; kill $daemon 2>/dev/null || :; wait 2>/dev/null || :; exit $st' EXIT
 i=0
 while ! grep -q EZD1586I "$T/attlsd.log" 2>/dev/null; do
 	i=$((i + 1))
@@ -102,10 +102,10 @@ wait_port() {
 # 1. Inbound, server role, TLS 1.2 only: a TLS client talks to a plain program.
 printf 'reply from the plain server\n' > "$T/reply"
 rm -f "$T/port"
-attls-testpeer -j SERVER1 accept "$T/port" < "$T/reply" > "$T/server.out" 2> "$T/server.err" &
+attls-testpeer -j SERVER1 -l accept "$T/port" < "$T/reply" > "$T/server.out" 2> "$T/server.err" &
 peer=$!
 port=$(wait_port "$T/port")
-(printf 'hello over TLS\n'; sleep 1) | openssl s_client -connect "127.0.0.1:$port" \
+(printf 'hello over TLS\n'; sleep 2) | openssl s_client -connect "127.0.0.1:$port" \
 	-CAfile "$T/ca.pem" -verify_return_error -brief -no_ign_eof > "$T/client.out" 2>&1
 wait $peer
 cp "$T/server.err" "$out"; expect_out "inbound verdict" "verdict: PROTECTED ServerRule"

@@ -17,10 +17,10 @@ expect_ok() {
 
 expect_fail() {
 	name=$1; want=$2; shift 2
-	set +e
-	"$@" >"$out" 2>&1
-	got=$?
-	set -e
+	# "|| got=$?" keeps a caller's set -e from ending the script here,
+	# without changing the caller's option settings.
+	got=0
+	"$@" >"$out" 2>&1 || got=$?
 	if [ "$got" -eq "$want" ]; then ok; else bad "$name: '$*' exited $got, wanted $want"; fi
 }
 

@@ -6,8 +6,11 @@
  * then behaves like a plain program: standard input to the connection
  * (then a half-close), the connection to standard output.
  *
- *   attls-testpeer [-j JOB] connect PORT
- *   attls-testpeer [-j JOB] accept PORTFILE   (writes the port it listens on)
+ *   attls-testpeer [-j JOB] [-l] connect PORT
+ *   attls-testpeer [-j JOB] [-l] accept PORTFILE   (writes the port it listens on)
+ *
+ * -l holds standard input back until a whole line has arrived from the
+ * peer, so a test's request/reply order does not depend on timing.
  *
  * The verdict goes to standard error as "verdict: CLEAR|NOT_ENABLED|
  * PROTECTED RULE|REFUSED errno".
@@ -104,9 +107,10 @@ out:
 
 /* Standard input to fd (then SHUT_WR), fd to standard output, together. */
 static int
-pump(int fd)
+pump(int fd, bool after_line)
 {
-	struct pollfd p[2] = { { .fd = 0, .events = POLLIN }, { .fd = fd, .events = POLLIN } };
+	struct pollfd p[2] = { { .fd = after_line ? -1 : 0, .events = POLLIN },
+		{ .fd = fd, .events = POLLIN } };
 	char buf[65536];
 	bool in_open = true, net_open = true;
 
@@ -133,6 +137,8 @@ pump(int fd)
 				net_open = false;
 			else if (write(1, buf, (size_t)n) != n)
 				return fail("writing to standard output");
+			if (n > 0 && in_open && p[0].fd < 0 && memchr(buf, '\n', (size_t)n) != NULL)
+				p[0].fd = 0;
 		}
 	}
 	return 0;
@@ -144,18 +150,26 @@ main(int argc, char **argv)
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	socklen_t alen = sizeof(a);
 	const char *job = "TESTPEER";
+	bool after_line = false;
 	struct at_err err;
 	uint64_t port;
 	int fd, l, i = 1;
 	FILE *f;
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (argc > 2 && strcmp(argv[1], "-j") == 0) {
-		job = argv[2];
-		i = 3;
+	for (;;) {
+		if (i + 1 < argc && strcmp(argv[i], "-j") == 0) {
+			job = argv[i + 1];
+			i += 2;
+		} else if (i < argc && strcmp(argv[i], "-l") == 0) {
+			after_line = true;
+			i++;
+		} else {
+			break;
+		}
 	}
 	if (argc - i != 2)
-		return fprintf(stderr, "usage: attls-testpeer [-j JOB] connect PORT | accept PORTFILE\n"), 2;
+		return fprintf(stderr, "usage: attls-testpeer [-j JOB] [-l] connect PORT | accept PORTFILE\n"), 2;
 	if (strcmp(argv[i], "connect") == 0) {
 		if (at_parse_u64(at_str_c(argv[i + 1]), 1, 65535, "port", &port, &err) != AT_OK)
 			return fprintf(stderr, "%s\n", err.msg), 2;
@@ -165,7 +179,7 @@ main(int argc, char **argv)
 			return fail("connect");
 		if (ask(fd, CTL_DIR_OUTBOUND, job) != 0)
 			return 1;
-		return pump(fd);
+		return pump(fd, after_line);
 	}
 	l = socket(AF_INET, SOCK_STREAM, 0);
 	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(l, 1) != 0 ||
@@ -180,5 +194,5 @@ main(int argc, char **argv)
 	(void)close(l);
 	if (ask(fd, CTL_DIR_INBOUND, job) != 0)
 		return 1;
-	return pump(fd);
+	return pump(fd, after_line);
 }

@@ -195,7 +195,7 @@ static const struct pcase cases[] = {
 	    "TTLSGroupAction g { TTLSEnabled On\n TTLSGroupAdvancedParmsRef ga }\n"
 	    "TTLSKeyringParms k { Keyring ring\n KeyringStashFile /etc/attls/ring.sth }\n"
 	    "TTLSCipherParms c { V3CipherSuites SSL_RSA_WITH_AES_128_CBC_SHA }\n"
-	    "TTLSSignatureParms s { ClientKeyShareGroups 0017 001D }\n"
+	    "TTLSSignatureParms s { ClientKeyShareGroups 0023 0029 }\n"
 	    "TTLSEnvironmentAdvancedParms ea { TLSv1.3 On }\n"
 	    "TTLSConnectionAdvancedParms ca { TLSv1.2 Off }\n"
 	    "TTLSGskLdapParms l { GSK_LDAP_SERVER ldap.example }\n"

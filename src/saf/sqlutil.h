@@ -1,0 +1,49 @@
+/*
+ * sqlutil.h - small helpers for the saf modules' SQL (src/saf/ only).
+ */
+#ifndef ATTLS_SAF_SQLUTIL_H
+#define ATTLS_SAF_SQLUTIL_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "saf/db.h"
+
+/* Steps st expecting no row (INSERT/UPDATE/DELETE). */
+AT_MUST_CHECK enum at_rc saf_sql_done(struct saf_db *db, sqlite3_stmt *st,
+    const char *what, struct at_err *err);
+
+/*
+ * Steps st once: AT_OK with *row = 1 for a row, *row = 0 at the end; an
+ * error otherwise.
+ */
+AT_MUST_CHECK enum at_rc saf_sql_row(struct saf_db *db, sqlite3_stmt *st,
+    int *row, const char *what, struct at_err *err);
+
+/* Copies column i as text (NULL -> ""), cut to cap - 1 bytes. */
+void saf_sql_text(sqlite3_stmt *st, int i, char *dst, size_t cap);
+
+/* Binds text (copied by SQLite); NULL binds SQL NULL. */
+void saf_sql_bind(sqlite3_stmt *st, int i, const char *text);
+
+/*
+ * Runs `sql` (one ?-parameter bound to arg, may be NULL for none) and
+ * stores the first column of the first row in *out; *found says whether
+ * there was a row.
+ */
+AT_MUST_CHECK enum at_rc saf_sql_int(struct saf_db *db, const char *sql,
+    const char *arg, int64_t *out, int *found, struct at_err *err);
+
+/* Runs sql with one text parameter (arg) and no result. */
+AT_MUST_CHECK enum at_rc saf_sql_exec1(struct saf_db *db, const char *sql,
+    const char *arg, const char *what, struct at_err *err);
+
+/* Calls cb for column 0 of every row of sql (one optional parameter). */
+typedef enum at_rc (*saf_sql_name_cb)(void *ctx, const char *name,
+    struct at_err *err);
+AT_MUST_CHECK enum at_rc saf_sql_each_name(struct saf_db *db,
+    const char *sql, const char *arg, saf_sql_name_cb cb, void *ctx,
+    struct at_err *err);
+
+#endif
