@@ -1,8 +1,8 @@
 /*
  * class.h - resource classes and SETROPTS.
  *
- * The classes are a built-in table (APPL, DIGTCERT, DIGTRING, DSNR,
- * FACILITY, IDIDMAP, PTKTDATA, RDATALIB, SERVAUTH, SERVER, STARTED,
+ * The classes are a built-in table (APPL, DIGTCERT, DIGTCRIT, DIGTMAP,
+ * DIGTNMAP, DIGTRING, DSNR, FACILITY, IDIDMAP, PTKTDATA, RDATALIB, SERVAUTH, SERVER, STARTED,
  * SURROGAT, XFACILIT).  Each has flags set by SETROPTS: CLASSACT (checks
  * happen only in an active class), RACLIST, GENERIC (generic profiles are
  * created and used only when on), and a RACLIST generation that only

@@ -75,7 +75,8 @@
 	"  generation INTEGER NOT NULL DEFAULT 0" \
 	");" \
 	"INSERT INTO classes (name, need_raclist) VALUES" \
-	"  ('APPL', 0), ('DIGTCERT', 0), ('DIGTRING', 0), ('DSNR', 0)," \
+	"  ('APPL', 0), ('DIGTCERT', 0), ('DIGTCRIT', 0), ('DIGTMAP', 0)," \
+	"  ('DIGTNMAP', 0), ('DIGTRING', 0), ('DSNR', 0)," \
 	"  ('FACILITY', 0), ('IDIDMAP', 1), ('PTKTDATA', 1), ('RDATALIB', 0)," \
 	"  ('SERVAUTH', 0), ('SERVER', 0), ('STARTED', 0), ('SURROGAT', 0)," \
 	"  ('XFACILIT', 0);" \

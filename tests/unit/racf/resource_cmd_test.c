@@ -206,9 +206,13 @@ test_setropts(void **state)
 	assert_true(fix_out_has(f, "ICH14070I SETROPTS RACLIST REFRESH HAS NO EFFECT: CLASS DIGTCERT "
 	    "IS NOT RACLISTED.\n"));
 	assert_true(fix_out_has(f, "ICH14070I SETROPTS RACLIST REFRESH HAS NO EFFECT: CLASS DIGTMAP "
-	    "IS NOT DEFINED.\n"));
+	    "IS NOT RACLISTED.\n"));
 	assert_true(fix_out_has(f, "ICH14063I SETROPTS command complete.\n"));
-	assert_int_equal(fix_run(f, "setr raclist(digtmap)"), AT_E_INPUT);
+	fix_ok(f, "setr raclist(nosuchcl) refresh");
+	assert_true(fix_out_has(f, "ICH14070I SETROPTS RACLIST REFRESH HAS NO EFFECT: CLASS NOSUCHCL "
+	    "IS NOT DEFINED.\n"));
+	assert_int_equal(fix_run(f, "setr raclist(nosuchcl)"), AT_E_INPUT);
+	fix_ok(f, "setr raclist(digtmap)");
 	fix_ok(f, "SETR NOCLASSACT(DSNR)");
 	assert_int_equal(saf_class_get(f->db, "DSNR", &c, &f->err), AT_OK);
 	assert_false(c.active);
