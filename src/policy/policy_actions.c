@@ -50,7 +50,8 @@ defaults(struct policy_actions *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->trace = 2;
-	a->protocols = POLICY_PROTO_TLSV12 | POLICY_PROTO_TLSV13;
+	/* As z/OS: TLSv1.2 unless the policy turns other versions on. */
+	a->protocols = POLICY_PROTO_TLSV12;
 	a->handshake_timeout = 10;
 	a->client_auth_type = POLICY_CLIENT_AUTH_REQUIRED;
 }

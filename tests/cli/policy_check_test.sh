@@ -58,7 +58,7 @@ expect_out "show rule" '^TTLSRule: Db2ServerRule~1$'
 expect_out "show priority" '^  Priority: 255$'
 expect_out "show port" '^  LocalPortRange: 2445$'
 expect_out "show keyring" '^  Keyring: Db2.KeyRing$'
-expect_out "show protocols default" '^  Protocols: TLSv1.2 TLSv1.3$'
+expect_out "show protocols default" '^  Protocols: TLSv1.2$'
 expect_out "show handshake timeout default" '^  HandshakeTimeout: 10$'
 expect_ok "show json" attls policy show --json "$ex/seed-db2-server.policy"
 expect_out "json rule" '^\{"rules":\[\{"conditions":\{"TTLSRule":"Db2ServerRule~1"'

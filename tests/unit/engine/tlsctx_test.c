@@ -109,8 +109,12 @@ struct tcase {
 };
 
 static const struct tcase cases[] = {
-	{ "defaults negotiate TLS 1.3",
+	{ "defaults negotiate TLS 1.2 (TLSv1.3 is off unless turned on)",
 	  "  HandshakeRole Client\n", "  HandshakeRole Server\n",
+	  false, false, true, TLS1_2_VERSION, 0, false },
+	{ "both ends turn TLSv1.3 on",
+	  "  HandshakeRole Client\n  TTLSEnvironmentAdvancedParms\n  {\n    TLSv1.3 On\n  }\n",
+	  "  HandshakeRole Server\n  TTLSEnvironmentAdvancedParms\n  {\n    TLSv1.3 On\n  }\n",
 	  false, false, true, TLS1_3_VERSION, 0, false },
 	{ "server TLSv1.2 only (the Db2 lab)",
 	  "  HandshakeRole Client\n",
@@ -129,8 +133,9 @@ static const struct tcase cases[] = {
 	  "  TTLSCipherParms\n  {\n    V3CipherSuites4Char C02BC02C\n  }\n",
 	  false, false, true, TLS1_2_VERSION, 0xC02B, false },
 	{ "TLS 1.3 suite chosen from the list",
-	  "  HandshakeRole Client\n",
-	  "  HandshakeRole Server\n  TTLSCipherParms\n  {\n    V3CipherSuites4Char 1302\n  }\n",
+	  "  HandshakeRole Client\n  TTLSEnvironmentAdvancedParms\n  {\n    TLSv1.3 On\n  }\n",
+	  "  HandshakeRole Server\n  TTLSEnvironmentAdvancedParms\n  {\n    TLSv1.3 On\n  }\n"
+	  "  TTLSCipherParms\n  {\n    V3CipherSuites4Char 1302\n  }\n",
 	  false, false, true, TLS1_3_VERSION, 0x1302, false },
 	{ "no common cipher fails",
 	  "  HandshakeRole Client\n  TTLSCipherParms\n  {\n    V3CipherSuites4Char C02C\n  }\n",
@@ -144,12 +149,12 @@ static const struct tcase cases[] = {
 	{ "client auth Required with a trusted certificate",
 	  "  HandshakeRole Client\n",
 	  "  HandshakeRole ServerWithClientAuth\n",
-	  true, false, true, TLS1_3_VERSION, 0, true },
+	  true, false, true, TLS1_2_VERSION, 0, true },
 	{ "client auth Full without a certificate is allowed",
 	  "  HandshakeRole Client\n",
 	  "  HandshakeRole ServerWithClientAuth\n  TTLSEnvironmentAdvancedParms\n  {\n"
 	  "    ClientAuthType Full\n  }\n",
-	  false, false, true, TLS1_3_VERSION, 0, false },
+	  false, false, true, TLS1_2_VERSION, 0, false },
 	{ "client auth Full with an untrusted certificate fails",
 	  "  HandshakeRole Client\n",
 	  "  HandshakeRole ServerWithClientAuth\n  TTLSEnvironmentAdvancedParms\n  {\n"
@@ -159,15 +164,17 @@ static const struct tcase cases[] = {
 	  "  HandshakeRole Client\n",
 	  "  HandshakeRole ServerWithClientAuth\n  TTLSEnvironmentAdvancedParms\n  {\n"
 	  "    ClientAuthType PassThru\n  }\n",
-	  true, true, true, TLS1_3_VERSION, 0, true },
+	  true, true, true, TLS1_2_VERSION, 0, true },
 	{ "client checks the server's host name",
 	  "  HandshakeRole Client\n  TTLSEnvironmentAdvancedParms\n  {\n"
 	  "    HostReferenceIdDNS server.example\n  }\n",
 	  "  HandshakeRole Server\n",
-	  false, false, true, TLS1_3_VERSION, 0, false },
-	{ "named groups written as decimal codes agree (X25519 = 0029)",
-	  "  HandshakeRole Client\n  TTLSSignatureParms\n  {\n    ClientKeyShareGroups 0029\n  }\n",
-	  "  HandshakeRole Server\n  TTLSSignatureParms\n  {\n    ServerKeyShareGroups 0029\n"
+	  false, false, true, TLS1_2_VERSION, 0, false },
+	{ "named groups written as decimal codes agree (TLS 1.3 key share X25519 = 0029)",
+	  "  HandshakeRole Client\n  TTLSEnvironmentAdvancedParms\n  {\n    TLSv1.3 On\n"
+	  "    TLSv1.2 Off\n  }\n  TTLSSignatureParms\n  {\n    ClientKeyShareGroups 0029\n  }\n",
+	  "  HandshakeRole Server\n  TTLSEnvironmentAdvancedParms\n  {\n    TLSv1.3 On\n  }\n"
+	  "  TTLSSignatureParms\n  {\n    ServerKeyShareGroups 0029\n"
 	  "    ServerKexECurves 0029\n  }\n",
 	  false, false, true, TLS1_3_VERSION, 0, false },
 	{ "no group in common fails (P-256 against P-384)",

@@ -92,7 +92,7 @@ test_defaults(void **state)
 	assert_null(a->conn_name);
 	assert_int_equal(a->trace, 2);
 	assert_false(a->ctrace_clear_text);
-	assert_int_equal(a->protocols, POLICY_PROTO_TLSV12 | POLICY_PROTO_TLSV13);
+	assert_int_equal(a->protocols, POLICY_PROTO_TLSV12);
 	assert_int_equal(a->handshake_timeout, 10);
 	assert_int_equal(a->reset_cipher_timer, 0);
 	assert_false(a->application_controlled);
@@ -248,6 +248,7 @@ test_format(void **state)
 	    "TTLSGroupAction g { TTLSEnabled On }\n"
 	    "TTLSEnvironmentAction e\n{\n HandshakeRole Server\n TTLSKeyringParms { Keyring r }\n"
 	    " TTLSCipherParms { V3CipherSuites4Char 1301 }\n"
+	    " TTLSEnvironmentAdvancedParms { TLSv1.3 On }\n"
 	    " TTLSGskAdvancedParms { GSK_V3_SESSION_TIMEOUT 60\n TTLSGskLdapParms { GSK_LDAP_USER_PW s3cret } }\n}\n"
 	    RULE("r\"q", " Direction Inbound\n LocalAddr 10.1.0.0/16\n RemoteAddr 10.0.0.1-10.0.0.3\n"
 	    " LocalPortRange 80-81");
