@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "attls.h"
@@ -36,19 +37,33 @@ conn_name(int v)
 	return v >= 1 && v <= 3 ? names[v] : names[0];
 }
 
-/* Prints the subject of a DER certificate: the printable strings of its
- * subject Name, found by walking the DER without a TLS library. */
+static int
+printable(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e)
+			return 0;
+	return n > 0;
+}
+
+/* Prints the text strings of a DER certificate (the names in its issuer
+ * and subject), found by walking the bytes without a TLS library: enough
+ * to see whom the connection reached. */
 static void
-print_subject_hint(const unsigned char *der, size_t len)
+print_names(const unsigned char *der, size_t len)
 {
 	size_t i;
 
 	printf("certificate: %zu bytes; printable names:", len);
 	for (i = 0; i + 2 < len; i++) {
-		if ((der[i] == 0x0c || der[i] == 0x13) && der[i + 1] < 0x80 &&
-		    i + 2 + der[i + 1] <= len && der[i + 1] > 0) {
-			printf(" \"%.*s\"", (int)der[i + 1], (const char *)der + i + 2);
-			i += 1 + der[i + 1];
+		size_t n = der[i + 1];
+
+		if ((der[i] == 0x0c || der[i] == 0x13 || der[i] == 0x16) && n < 0x80 &&
+		    i + 2 + n <= len && printable(der + i + 2, n)) {
+			printf(" \"%.*s\"", (int)n, (const char *)der + i + 2);
+			i += 1 + n;
 		}
 	}
 	printf("\n");
@@ -86,8 +101,9 @@ main(int argc, char **argv)
 {
 	int (*query)(int, struct attls_ioctl *);
 	static unsigned char cert[16384];
+	const struct timespec tick = { 0, 10000000 };
 	struct attls_ioctl req;
-	int fd;
+	int fd, tries;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: attls-query HOST PORT\n");
@@ -101,15 +117,22 @@ main(int argc, char **argv)
 	fd = dial(argv[1], argv[2]);
 	if (fd < 0)
 		return 1;
-	memset(&req, 0, sizeof(req));
-	req.ver = TTLS_VERSION1;
-	req.req_type = TTLS_RETURN_CERTIFICATE;
-	req.buffer = cert;
-	req.buffer_len = sizeof(cert);
-	if (query(fd, &req) != 0) {
-		perror("attls-query: attls_ioctl");
-		close(fd);
-		return 1;
+	/* attlsd runs the handshake after connect() returns: wait for it,
+	 * up to five seconds, before reporting. */
+	for (tries = 0; tries < 500; tries++) {
+		memset(&req, 0, sizeof(req));
+		req.ver = TTLS_VERSION1;
+		req.req_type = TTLS_RETURN_CERTIFICATE;
+		req.buffer = cert;
+		req.buffer_len = sizeof(cert);
+		if (query(fd, &req) != 0) {
+			perror("attls-query: attls_ioctl");
+			close(fd);
+			return 1;
+		}
+		if (req.stat_conn != TTLS_CONN_HS_INPROGRESS)
+			break;
+		(void)nanosleep(&tick, NULL);
 	}
 	printf("policy:     %s\n", policy_name(req.stat_policy));
 	printf("connection: %s\n", conn_name(req.stat_conn));
@@ -122,7 +145,7 @@ main(int argc, char **argv)
 	if (req.userid_len > 0)
 		printf("userid:     %s\n", req.userid);
 	if (req.cert_len > 0)
-		print_subject_hint(cert, req.cert_len);
+		print_names(cert, req.cert_len);
 	close(fd);
 	return 0;
 }

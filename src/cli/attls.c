@@ -18,6 +18,7 @@ static const struct subcommand subcommands[] = {
 	{ "saf", attls_cmd_saf, "ask the security manager: access checks, passwords, PassTickets" },
 	{ "status", attls_cmd_status, "show attlsd's policy generation and protected connections" },
 	{ "refresh", attls_cmd_refresh, "make attlsd read its policy again" },
+	{ "run", attls_cmd_run, "run a program with its TCP connections under AT-TLS" },
 };
 
 static void

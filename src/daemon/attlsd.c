@@ -23,6 +23,7 @@
 
 #include "common/num.h"
 #include "ctl/io.h"
+#include "ctl/summary.h"
 #include "daemon/daemon.h"
 #include "daemon/log.h"
 #include "saf/authority.h"
@@ -72,6 +73,47 @@ log_diags(const struct policy_diags *diags)
 	at_buf_free(&line);
 }
 
+/*
+ * Writes the summary the shim reads to rule out connections without asking
+ * (next to the control socket).  A failure is logged, not fatal: without a
+ * summary every connection under the shim asks the daemon, which is slower
+ * but decides the same.
+ */
+static void
+publish_summary(struct attlsd *d, const struct attlsd_gen *g)
+{
+	size_t i, n = policy_set_rule_count(g->set);
+	const struct policy_rule **rules = calloc(n > 0 ? n : 1, sizeof(*rules));
+	char path[4096];
+	struct at_buf buf;
+	struct at_err err;
+
+	at_buf_init(&buf, CTL_SUMMARY_REC_OFF + 24 * (n + 1));
+	if (rules == NULL) {
+		attlsd_log(LOG_WARNING, false, "attlsd: no memory for the policy summary");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		rules[i] = policy_set_rule(g->set, i);
+	if (ctl_summary_path(d->socket_path, path, sizeof(path), &err) != AT_OK ||
+	    ctl_summary_build(rules, n, g->id, &buf, &err) != AT_OK ||
+	    ctl_summary_write(path, &buf, &err) != AT_OK)
+		attlsd_log(LOG_WARNING, false, "attlsd: policy summary not published (%s); "
+		    "every connection under the shim will ask attlsd", err.msg);
+	free(rules);
+	at_buf_free(&buf);
+}
+
+static void
+remove_summary(const struct attlsd *d)
+{
+	char path[4096];
+	struct at_err err;
+
+	if (ctl_summary_path(d->socket_path, path, sizeof(path), &err) == AT_OK)
+		(void)unlink(path);
+}
+
 enum at_rc
 attlsd_refresh(struct attlsd *d, struct at_buf *report, struct at_err *err)
 {
@@ -99,6 +141,8 @@ attlsd_refresh(struct attlsd *d, struct at_buf *report, struct at_err *err)
 	if (d->gen != NULL)
 		attlsd_gen_unref(d->gen);
 	d->gen = g;
+	if (!d->checking)
+		publish_summary(d, g);
 	attlsd_log(LOG_INFO, false, "EZZ8771I attlsd: policy generation %llu installed: "
 	    "%zu rules, %zu warnings", (unsigned long long)g->id,
 	    policy_set_rule_count(g->set), diags.nwarnings);
@@ -390,6 +434,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "attlsd: %s\n", err.msg);
 		return 2;
 	}
+	d.checking = check;
 	attlsd_log_open(fg || check, !check);
 	if (open_db(&d, &err) != AT_OK) {
 		attlsd_log(LOG_ERR, false, "attlsd: %s", err.msg);
@@ -420,6 +465,8 @@ out:
 		(void)close(d.listen_fd);
 		(void)unlink(d.socket_path);
 	}
+	if (!check)
+		remove_summary(&d);
 	free(d.workers);
 	attlsd_gen_unref(d.gen);
 	saf_db_close(d.db);

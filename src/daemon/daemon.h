@@ -52,6 +52,7 @@ struct attlsd {
 	int sigfd;
 	struct attlsd_client *clients[ATTLSD_MAX_CLIENTS];
 	bool stopping;
+	bool checking;                /* attlsd -n: load and report only */
 };
 
 /* Loads the policy again; on any error the installed one stays. */

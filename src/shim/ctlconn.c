@@ -1,0 +1,253 @@
+/*
+ * ctlconn.c - the shim's own connection to attlsd.
+ *
+ * One SOCK_SEQPACKET connection per process, opened on first need (a
+ * program that never makes a matching connection never contacts the
+ * daemon), close-on-exec, connected with the real connect() so the shim
+ * never sees its own call.  A mutex serialises request and reply; replies
+ * carry the request's cookie, and anything else (a late answer to a request
+ * that timed out) is dropped.  After fork the child closes its copy and
+ * opens its own on next need, so parent and child never read each other's
+ * replies.  The buffers are allocated once and kept.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ctl/io.h"
+#include "ctl/proto.h"
+#include "shim/shim.h"
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static int ctl_fd = -1;
+static pid_t ctl_pid;
+static dev_t ctl_dev;
+static ino_t ctl_ino;
+static uint32_t next_cookie;
+static struct at_buf sendb = { .max = CTL_MSG_MAX };
+static struct at_buf recvb = { .max = CTL_MSG_MAX };
+
+static void
+drop(bool close_it)
+{
+	if (ctl_fd >= 0 && close_it)
+		(void)shim_real()->close(ctl_fd);
+	ctl_fd = -1;
+}
+
+/* The descriptor is still ours: same process, and the program has not
+ * closed it and reused the number for something else. */
+static bool
+still_ours(void)
+{
+	struct stat st;
+
+	if (ctl_fd < 0)
+		return false;
+	if (fstat(ctl_fd, &st) != 0 || st.st_dev != ctl_dev || st.st_ino != ctl_ino) {
+		drop(false);
+		return false;
+	}
+	if (ctl_pid != getpid()) {
+		drop(true);
+		return false;
+	}
+	return true;
+}
+
+static enum at_rc
+ensure_open(struct at_err *err)
+{
+	struct stat st;
+	enum at_rc rc;
+	int fd;
+
+	if (still_ours())
+		return AT_OK;
+	rc = ctl_connect(shim_socket_path(), shim_real()->connect, &fd, err);
+	if (rc != AT_OK) {
+		if (rc == AT_E_IO && (errno == ENOENT || errno == ECONNREFUSED ||
+		    errno == ENOTDIR || errno == EACCES))
+			rc = AT_E_NOTFOUND;
+		return rc;
+	}
+	if (fstat(fd, &st) != 0) {
+		rc = at_err_set(err, AT_E_IO, "checking the control socket");
+		(void)shim_real()->close(fd);
+		return rc;
+	}
+	ctl_fd = fd;
+	ctl_pid = getpid();
+	ctl_dev = st.st_dev;
+	ctl_ino = st.st_ino;
+	return AT_OK;
+}
+
+/*
+ * Waits for the reply to cookie; others are late replies and are dropped.
+ * The matching reply's descriptors go to fds/nfds when given, else are
+ * closed.
+ */
+static enum at_rc
+await(uint32_t cookie, uint16_t want, struct ctl_hdr *h, int *out_fds, size_t *out_nfds,
+    struct at_err *err)
+{
+	int fds[CTL_MAX_FDS];
+	size_t nfds = 0, i;
+	enum at_rc rc;
+
+	for (;;) {
+		rc = ctl_recv(ctl_fd, &recvb, fds, &nfds, shim_timeout_ms(), err);
+		if (rc == AT_OK)
+			rc = ctl_decode_hdr(&recvb, h, err);
+		if (rc == AT_OK && h->cookie == cookie && h->type != want)
+			rc = at_err_setx(err, AT_E_INPUT, "attlsd answered with message type %u",
+			    h->type);
+		if (rc == AT_OK && h->cookie == cookie && out_fds != NULL) {
+			memcpy(out_fds, fds, nfds * sizeof(int));
+			*out_nfds = nfds;
+			return AT_OK;
+		}
+		for (i = 0; i < nfds; i++)
+			(void)shim_real()->close(fds[i]);
+		nfds = 0;
+		if (rc == AT_E_IO) {
+			drop(true);
+			return AT_E_NOTFOUND;
+		}
+		if (rc != AT_OK) {
+			/* A timeout or a garbled stream: start afresh next time. */
+			drop(true);
+			return rc;
+		}
+		if (h->cookie == cookie)
+			return AT_OK;
+	}
+}
+
+/* Sends sendb (already encoded with cookie) and waits for its reply. */
+static enum at_rc
+roundtrip(uint32_t cookie, const int *fds, size_t nfds, uint16_t want, struct ctl_hdr *h,
+    int *out_fds, size_t *out_nfds, struct at_err *err)
+{
+	enum at_rc rc;
+	int attempt;
+
+	if (recvb.data == NULL && at_buf_reserve(&recvb, CTL_MSG_MAX) != AT_OK)
+		return at_err_setx(err, AT_E_NOMEM, "out of memory");
+	for (attempt = 0; attempt < 2; attempt++) {
+		rc = ensure_open(err);
+		if (rc != AT_OK)
+			return rc;
+		rc = ctl_send(ctl_fd, &sendb, fds, nfds, err);
+		if (rc == AT_OK)
+			break;
+		/* The daemon restarted since the last request: reconnect once. */
+		drop(true);
+	}
+	if (rc != AT_OK)
+		return AT_E_NOTFOUND;
+	return await(cookie, want, h, out_fds, out_nfds, err);
+}
+
+enum at_rc
+shim_ctl_map(const struct ctl_map *m, int tcp_fd, struct ctl_map_reply *r, int *app_fd,
+    struct at_err *err)
+{
+	int saved = errno, fds[CTL_MAX_FDS];
+	size_t nfds = 0, i;
+	struct ctl_hdr h;
+	enum at_rc rc;
+	uint32_t cookie;
+
+	*app_fd = -1;
+	(void)pthread_mutex_lock(&mu);
+	cookie = ++next_cookie;
+	at_buf_reset(&sendb);
+	rc = ctl_encode_map(&sendb, cookie, m, err);
+	if (rc == AT_OK)
+		rc = roundtrip(cookie, &tcp_fd, 1, CTL_MAP_REPLY, &h, fds, &nfds, err);
+	if (rc == AT_OK)
+		rc = ctl_decode_map_reply(&recvb, r, err);
+	(void)pthread_mutex_unlock(&mu);
+	/* The application's end comes with a PROTECTED verdict, and only then. */
+	for (i = 0; i < nfds; i++) {
+		if (rc == AT_OK && i == 0 && r->verdict == CTL_PROTECTED)
+			*app_fd = fds[0];
+		else
+			(void)shim_real()->close(fds[i]);
+	}
+	errno = saved;
+	return rc;
+}
+
+enum at_rc
+shim_ctl_addr(int fd, struct ctl_addr_reply *r, struct at_err *err)
+{
+	int saved = errno;
+	struct ctl_hdr h;
+	enum at_rc rc;
+	uint32_t cookie;
+
+	(void)pthread_mutex_lock(&mu);
+	cookie = ++next_cookie;
+	at_buf_reset(&sendb);
+	rc = ctl_encode_addr(&sendb, cookie, err);
+	if (rc == AT_OK)
+		rc = roundtrip(cookie, &fd, 1, CTL_ADDR_REPLY, &h, NULL, NULL, err);
+	if (rc == AT_OK)
+		rc = ctl_decode_addr_reply(&recvb, r, err);
+	(void)pthread_mutex_unlock(&mu);
+	errno = saved;
+	return rc;
+}
+
+enum at_rc
+shim_ctl_query(int fd, const struct ctl_query *q, struct ctl_query_reply *r, void *cert,
+    size_t cert_max, struct at_err *err)
+{
+	int saved = errno;
+	struct ctl_hdr h;
+	enum at_rc rc;
+	uint32_t cookie;
+
+	(void)pthread_mutex_lock(&mu);
+	cookie = ++next_cookie;
+	at_buf_reset(&sendb);
+	rc = ctl_encode_query(&sendb, cookie, q, err);
+	if (rc == AT_OK)
+		rc = roundtrip(cookie, &fd, 1, CTL_QUERY_REPLY, &h, NULL, NULL, err);
+	if (rc == AT_OK)
+		rc = ctl_decode_query_reply(&recvb, r, err);
+	if (rc == AT_OK) {
+		if (cert != NULL && r->cert != NULL && r->cert_len > 0)
+			memcpy(cert, r->cert, r->cert_len < cert_max ? r->cert_len : cert_max);
+		r->cert = NULL; /* points into a buffer the next request reuses */
+	}
+	(void)pthread_mutex_unlock(&mu);
+	errno = saved;
+	return rc;
+}
+
+void
+shim_ctl_atfork_prepare(void)
+{
+	(void)pthread_mutex_lock(&mu);
+}
+
+void
+shim_ctl_atfork_parent(void)
+{
+	(void)pthread_mutex_unlock(&mu);
+}
+
+void
+shim_ctl_atfork_child(void)
+{
+	/* The child must not share the parent's control connection: replies
+	 * would go to whichever process reads first. */
+	drop(true);
+	(void)pthread_mutex_unlock(&mu);
+}
