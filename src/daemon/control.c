@@ -175,11 +175,15 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 	attlsd_conntab_add(&d->table, c);
 	ezd_map(c);
 	if (attlsd_gen_env(d->gen, rule, cl->userid, d->db, &env, &sslrc, &err) != AT_OK) {
+		char why[160];
+
+		(void)snprintf(why, sizeof(why), "no TLS environment: key ring %s (RC %d, "
+		    "see the lines above)", a->keyring != NULL ? a->keyring : "(none)", sslrc);
 		ezd_env_error(a->trace, attlsd_gen_grpid(d->gen, rule), 0, cl->userid, sslrc,
 		    "Environment Master Init", "the key ring could not be used");
 		log_ring_denial(err.msg);
 		c->state = ENGINE_FAILED;
-		ezd_conn_error(c, 5006, "Initial Handshake", err.msg);
+		ezd_conn_error(c, 5006, "Initial Handshake", why);
 		goto refuse;
 	}
 	c->env = env;

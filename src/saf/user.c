@@ -396,6 +396,21 @@ saf_user_delete(struct saf_db *db, const struct saf_actor *actor,
 	if (rc == AT_OK)
 		rc = saf_sql_exec1(db, "DELETE FROM ptkt_used WHERE user = ?", n,
 		    "deleting a user", err);
+	/* As RACF's DELUSER: the user's certificates, key rings and mapping
+	 * filters go with it (ring connections cascade), so no key outlives
+	 * its owner and a later user of the name starts with nothing. */
+	if (rc == AT_OK)
+		rc = saf_sql_exec1(db, "DELETE FROM rings WHERE owner = ?", n,
+		    "deleting a user's key rings", err);
+	if (rc == AT_OK)
+		rc = saf_sql_exec1(db, "DELETE FROM certificates WHERE owner = ?", n,
+		    "deleting a user's certificates", err);
+	if (rc == AT_OK)
+		rc = saf_sql_exec1(db, "DELETE FROM cert_maps WHERE userid = ?", n,
+		    "deleting a user's certificate filters", err);
+	if (rc == AT_OK)
+		rc = saf_sql_exec1(db, "DELETE FROM idid_maps WHERE userid = ?", n,
+		    "deleting a user's identity filters", err);
 	if (rc == AT_OK)
 		rc = saf_sql_exec1(db, "DELETE FROM users WHERE name = ?", n,
 		    "deleting a user", err);

@@ -360,6 +360,27 @@ test_alter_delete_map(void **state)
 	assert_int_equal(run(f, "racdcert id(user1) delmap", &err), AT_E_NOTFOUND);
 }
 
+/* DELUSER takes the user's certificates, rings and filters with it. */
+static void
+test_deluser_takes_certificates(void **state)
+{
+	struct fx *f = *state;
+	struct at_err err;
+
+	must(f, "adduser gone");
+	must(f, "racdcert id(gone) gencert subjectsdn(cn('gone') o('IBM')) withlabel('g1') "
+	    "signwith(certauth label('Liberty CA'))");
+	must(f, "racdcert id(gone) addring(r1)");
+	must(f, "racdcert id(gone) connect(ring(r1) label('g1') default)");
+	must(f, "racdcert id(gone) map sdnfilter('CN=gone.O=IBM') withlabel('m1')");
+	must(f, "racdcert id(gone) list(label('g1'))");
+	must(f, "deluser gone");
+	must(f, "adduser gone");
+	assert_int_equal(run(f, "racdcert id(gone) list(label('g1'))", &err), AT_E_NOTFOUND);
+	assert_int_equal(run(f, "racdcert id(gone) listring(r1)", &err), AT_E_NOTFOUND);
+	assert_int_equal(run(f, "racdcert id(gone) delmap(label('m1'))", &err), AT_E_NOTFOUND);
+}
+
 static void
 test_authority(void **state)
 {
@@ -402,6 +423,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_seed_rings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deluser_takes_certificates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_verifies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_from_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
