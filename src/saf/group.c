@@ -53,20 +53,7 @@ static enum at_rc
 gset(struct saf_db *db, const char *sql, const char *name, const char *text,
     int64_t num, int use_num, struct at_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	enum at_rc rc = saf_db_prepare(db, sql, &st, err);
-
-	if (rc != AT_OK)
-		goto out;
-	if (use_num)
-		(void)sqlite3_bind_int64(st, 1, num);
-	else
-		saf_sql_bind(st, 1, text);
-	saf_sql_bind(st, 2, name);
-	rc = saf_sql_done(db, st, "changing a group", err);
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return saf_sql_set_col(db, sql, name, text, num, use_num, "changing a group", err);
 }
 
 /* Refuses a superior group that is the group itself or below it. */

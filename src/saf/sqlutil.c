@@ -124,3 +124,23 @@ out:
 	sqlite3_finalize(st);
 	return rc;
 }
+
+enum at_rc
+saf_sql_set_col(struct saf_db *db, const char *sql, const char *name, const char *text,
+    int64_t num, int use_num, const char *what, struct at_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum at_rc rc = saf_db_prepare(db, sql, &st, err);
+
+	if (rc != AT_OK)
+		goto out;
+	if (use_num)
+		(void)sqlite3_bind_int64(st, 1, num);
+	else
+		saf_sql_bind(st, 1, text);
+	saf_sql_bind(st, 2, name);
+	rc = saf_sql_done(db, st, what, err);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -46,4 +46,13 @@ AT_MUST_CHECK enum at_rc saf_sql_each_name(struct saf_db *db,
     const char *sql, const char *arg, saf_sql_name_cb cb, void *ctx,
     struct at_err *err);
 
+/*
+ * Runs one "UPDATE ... SET <col> = ?1 WHERE name = ?2" (sql is a constant):
+ * ?1 is num when use_num, else text (NULL binds SQL NULL); ?2 is name.
+ * what names the change in an error ("changing a user").
+ */
+AT_MUST_CHECK enum at_rc saf_sql_set_col(struct saf_db *db, const char *sql,
+    const char *name, const char *text, int64_t num, int use_num, const char *what,
+    struct at_err *err);
+
 #endif

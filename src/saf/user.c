@@ -102,21 +102,7 @@ static enum at_rc
 set_col(struct saf_db *db, const char *sql, const char *name,
     const char *text, int64_t num, int use_num, struct at_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	enum at_rc rc;
-
-	rc = saf_db_prepare(db, sql, &st, err);
-	if (rc != AT_OK)
-		goto out;
-	if (use_num)
-		(void)sqlite3_bind_int64(st, 1, num);
-	else
-		saf_sql_bind(st, 1, text);
-	saf_sql_bind(st, 2, name);
-	rc = saf_sql_done(db, st, "changing a user", err);
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return saf_sql_set_col(db, sql, name, text, num, use_num, "changing a user", err);
 }
 
 static enum at_rc
@@ -371,6 +357,17 @@ saf_user_alter(struct saf_db *db, const struct saf_actor *actor,
 	return rc;
 }
 
+/* Everything that belongs to a user, deleted with it (the user last). */
+static const char *const user_rows[] = {
+	"DELETE FROM acl WHERE id = ?",
+	"DELETE FROM ptkt_used WHERE user = ?",
+	"DELETE FROM rings WHERE owner = ?",
+	"DELETE FROM certificates WHERE owner = ?",
+	"DELETE FROM cert_maps WHERE userid = ?",
+	"DELETE FROM idid_maps WHERE userid = ?",
+	"DELETE FROM users WHERE name = ?",
+};
+
 enum at_rc
 saf_user_delete(struct saf_db *db, const struct saf_actor *actor,
     const char *name, struct at_err *err)
@@ -378,6 +375,7 @@ saf_user_delete(struct saf_db *db, const struct saf_actor *actor,
 	struct saf_user u;
 	char n[SAF_NAME_MAX + 1];
 	enum at_rc rc;
+	size_t i;
 
 	rc = saf_db_require_txn(db, err);
 	if (rc == AT_OK)
@@ -389,31 +387,12 @@ saf_user_delete(struct saf_db *db, const struct saf_actor *actor,
 	if (rc == AT_OK && strcmp(n, actor->user) == 0)
 		rc = at_err_setx(err, AT_E_INPUT,
 		    "a user cannot delete its own profile");
-	/* The ACL entries go too, so a later user of the name inherits none. */
-	if (rc == AT_OK)
-		rc = saf_sql_exec1(db, "DELETE FROM acl WHERE id = ?", n,
-		    "deleting a user", err);
-	if (rc == AT_OK)
-		rc = saf_sql_exec1(db, "DELETE FROM ptkt_used WHERE user = ?", n,
-		    "deleting a user", err);
-	/* As RACF's DELUSER: the user's certificates, key rings and mapping
-	 * filters go with it (ring connections cascade), so no key outlives
-	 * its owner and a later user of the name starts with nothing. */
-	if (rc == AT_OK)
-		rc = saf_sql_exec1(db, "DELETE FROM rings WHERE owner = ?", n,
-		    "deleting a user's key rings", err);
-	if (rc == AT_OK)
-		rc = saf_sql_exec1(db, "DELETE FROM certificates WHERE owner = ?", n,
-		    "deleting a user's certificates", err);
-	if (rc == AT_OK)
-		rc = saf_sql_exec1(db, "DELETE FROM cert_maps WHERE userid = ?", n,
-		    "deleting a user's certificate filters", err);
-	if (rc == AT_OK)
-		rc = saf_sql_exec1(db, "DELETE FROM idid_maps WHERE userid = ?", n,
-		    "deleting a user's identity filters", err);
-	if (rc == AT_OK)
-		rc = saf_sql_exec1(db, "DELETE FROM users WHERE name = ?", n,
-		    "deleting a user", err);
+	/* As RACF's DELUSER: the user's access-list entries, certificates, key
+	 * rings and mapping filters go with it (ring connections cascade), so
+	 * no key outlives its owner and a later user of the name starts with
+	 * nothing. */
+	for (i = 0; rc == AT_OK && i < sizeof(user_rows) / sizeof(user_rows[0]); i++)
+		rc = saf_sql_exec1(db, user_rows[i], n, "deleting a user", err);
 	return rc;
 }
 
