@@ -231,7 +231,7 @@ attlsd_addr_text(const struct ctl_addrs *a, bool local, char *out, size_t outsz)
 		(void)inet_ntop(AF_INET, addr + 12, ip, sizeof(ip));
 	else
 		(void)inet_ntop(AF_INET6, addr, ip, sizeof(ip));
-	(void)snprintf(out, outsz, "%s..%u", ip, local ? a->lport : a->rport);
+	(void)snprintf(out, outsz, "%s..%u", ip, (unsigned)(local ? a->lport : a->rport));
 }
 
 static const char *

@@ -92,6 +92,7 @@ check_tcp(int fd, const struct ctl_map *m, struct ctl_addrs *a)
 	    (domain != AF_INET && domain != AF_INET6))
 		return false;
 	*a = m->addrs;
+	memset(&ss, 0, sizeof(ss));
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
 		if (ss.ss_family == AF_INET6) {
 			const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&ss;
@@ -108,6 +109,7 @@ check_tcp(int fd, const struct ctl_map *m, struct ctl_addrs *a)
 		}
 	}
 	len = sizeof(ss);
+	memset(&ss, 0, sizeof(ss));
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0) {
 		if (ss.ss_family == AF_INET6) {
 			const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&ss;

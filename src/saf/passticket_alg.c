@@ -174,7 +174,7 @@ static enum at_rc
 legacy_r3(struct des *d, const char *user, const char *appl, uint32_t *r3,
     struct at_err *err)
 {
-	unsigned char u[8], a[8], r1[8], r2[8];
+	unsigned char u[8] = { 0 }, a[8] = { 0 }, r1[8] = { 0 }, r2[8];
 	enum at_rc rc;
 	int i;
 
@@ -307,7 +307,7 @@ enhanced_one(EVP_MAC_CTX *ctx, const unsigned char *key, size_t keylen,
     const unsigned char ua[16], uint64_t t, enum saf_ptkt_type type,
     char out[SAF_PTKT_LEN + 1], struct at_err *err)
 {
-	unsigned char h[64], buf[20], l[3], r[3], x[3];
+	unsigned char h[64], buf[20], l[3] = { 0 }, r[3] = { 0 }, x[3];
 	uint64_t v = 0;
 	unsigned n = type == SAF_PTKT_UPPER ? 36 : 64;
 	enum at_rc rc;

@@ -49,7 +49,8 @@ name_common(int fd, struct sockaddr *sa, socklen_t *len, bool peer)
 		if (r != 0)
 			return r;
 		if (!unnamed_unix(&ss, sl) || !shim_lookup(fd, &info, true)) {
-			memcpy(sa, &ss, *len < sl ? *len : sl);
+			if (*len > 0)
+				memcpy(sa, &ss, *len < sl ? *len : sl);
 			*len = sl;
 			errno = saved;
 			return 0;
