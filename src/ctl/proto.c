@@ -163,6 +163,10 @@ ctl_encode_query(struct at_buf *out, uint32_t cookie, const struct ctl_query *q,
 		rc = at_buf_put_u32(out, q->req_type);
 	if (rc == AT_OK)
 		rc = at_buf_put_u32(out, q->cert_max);
+	if (rc == AT_OK)
+		rc = at_buf_put_u8(out, q->dir);
+	if (rc == AT_OK)
+		rc = put_str(out, q->jobname, err);
 	return finish(out, start, rc, err);
 }
 
@@ -334,7 +338,7 @@ ctl_decode_map_reply(struct at_buf *in, struct ctl_map_reply *r, struct at_err *
 	    at_buf_get_u32(in, &r->conn_id) != AT_OK)
 		return short_msg(err);
 	r->errnum = (int32_t)e;
-	if (r->verdict < CTL_CLEAR || r->verdict > CTL_REFUSED)
+	if (r->verdict < CTL_CLEAR || r->verdict > CTL_APPL_CONTROL)
 		return at_err_setx(err, AT_E_INPUT, "unknown verdict %u", r->verdict);
 	rc = get_u64(in, &r->generation, err);
 	if (rc == AT_OK)
@@ -364,10 +368,16 @@ ctl_decode_addr_reply(struct at_buf *in, struct ctl_addr_reply *r, struct at_err
 enum at_rc
 ctl_decode_query(struct at_buf *in, struct ctl_query *q, struct at_err *err)
 {
+	enum at_rc rc;
+
 	memset(q, 0, sizeof(*q));
-	if (at_buf_get_u32(in, &q->req_type) != AT_OK || at_buf_get_u32(in, &q->cert_max) != AT_OK)
+	if (at_buf_get_u32(in, &q->req_type) != AT_OK || at_buf_get_u32(in, &q->cert_max) != AT_OK ||
+	    at_buf_get_u8(in, &q->dir) != AT_OK)
 		return short_msg(err);
-	return end(in, err);
+	if (q->dir > CTL_DIR_OUTBOUND)
+		return at_err_setx(err, AT_E_INPUT, "unknown direction %u", q->dir);
+	rc = get_str(in, q->jobname, err);
+	return rc == AT_OK ? end(in, err) : rc;
 }
 
 enum at_rc

@@ -85,8 +85,11 @@ enum ctl_verdict {
 	CTL_CLEAR = 1,        /* no rule: leave the connection as it is */
 	CTL_NOT_ENABLED = 2,  /* a rule with TTLSEnabled Off: leave it, but say so */
 	CTL_PROTECTED = 3,    /* the daemon took it: swap in the descriptor sent */
-	CTL_REFUSED = 4       /* a rule matched but protection could not be set
+	CTL_REFUSED = 4,      /* a rule matched but protection could not be set
 	                         up: fail the application's call with errnum */
+	CTL_APPL_CONTROL = 5  /* a rule with ApplicationControlled On: leave the
+	                         TCP socket with the application, in cleartext,
+	                         until it asks for TLS (TTLS_INIT_CONNECTION) */
 };
 
 struct ctl_map_reply {
@@ -106,15 +109,23 @@ struct ctl_addr_reply {
 };
 
 /*
- * CTL_QUERY request: descriptor [0] is the application's end.  req_type
- * carries the TTLS_* request bits of attls.h; the daemon needs to know
- * only this one by value.
+ * CTL_QUERY request: descriptor [0] is the application's end of a
+ * protected connection, or the TCP socket itself for one under an
+ * ApplicationControlled rule that is still in cleartext (dir and jobname
+ * then let the daemon find the rule again; dir 0 means unknown).  req_type
+ * carries the TTLS_* request bits of attls.h; the daemon knows these by
+ * value.  A TTLS_INIT_CONNECTION is answered once the handshake has ended;
+ * on success the reply carries the application's end of a new socket pair
+ * to put in the TCP socket's place, as for CTL_PROTECTED.
  */
+#define CTL_TTLS_INIT_CONNECTION 0x00000001u
 #define CTL_TTLS_RETURN_CERTIFICATE 0x00000002u
 
 struct ctl_query {
 	uint32_t req_type;    /* TTLS_* request bits (attls.h) */
 	uint32_t cert_max;    /* room the caller has for the peer certificate */
+	uint8_t dir;          /* CTL_DIR_*, or 0 when not known */
+	char jobname[CTL_NAME_MAX + 1];
 };
 
 struct ctl_query_reply {

@@ -178,7 +178,7 @@ attlsd_conntab_query(struct attlsd_conntab *t, ino_t ino, struct ctl_query_reply
 		(void)pthread_mutex_unlock(&t->lock);
 		return false;
 	}
-	q->stat_policy = 4; /* TTLS_POL_ENABLED */
+	q->stat_policy = c->rule->actions->application_controlled ? 5 : 4; /* APPLCNTRL/ENABLED */
 	q->stat_conn = c->state == ENGINE_RELAYING || c->state == ENGINE_DONE ? 3 :
 	    c->state == ENGINE_HANDSHAKING ? 2 : 1;
 	if (strcmp(c->protocol, "TLSv1.3") == 0) {

@@ -48,6 +48,12 @@ struct attlsd_conn {
 	char peer_subject[256];
 	uint8_t *peer_der;               /* peer certificate, DER (malloc) */
 	char mapped_user[16];            /* user the peer certificate maps to, or "" */
+	/* A TTLS_INIT_CONNECTION waiting for the handshake (else -1): the
+	 * client's control socket, the request's cookie, and the application's
+	 * end of the pair to send it once the handshake has succeeded. */
+	int reply_fd;
+	uint32_t reply_cookie;
+	int pending_app_fd;
 	size_t peer_der_len;
 	int so_error;
 	struct attlsd_conn *next;        /* table chain */

@@ -146,11 +146,16 @@ log_ring_denial(const char *msg)
 		attlsd_log(LOG_ERR, true, "%s", p);
 }
 
-/* Builds the connection record and hands it to a worker; fills r. */
+/*
+ * Builds the connection record and hands it to a worker; fills r.  With
+ * init_cookie non-zero the connection is an ApplicationControlled one whose
+ * program asked for TLS: the worker answers that request when the
+ * handshake ends, and *app_fd stays -1.
+ */
 static enum at_rc
 protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
     int tcp_fd, const struct ctl_addrs *addrs, const struct policy_rule *rule,
-    struct ctl_map_reply *r, int *app_fd)
+    struct ctl_map_reply *r, int *app_fd, uint32_t init_cookie)
 {
 	const struct policy_actions *a = rule->actions;
 	const struct attlsd_env *env = NULL;
@@ -174,6 +179,8 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 	attlsd_gen_ref(d->gen);
 	c->trace = a->trace;
 	c->state = ENGINE_HANDSHAKING;
+	c->reply_fd = -1;
+	c->pending_app_fd = -1;
 	attlsd_conntab_add(&d->table, c);
 	ezd_map(c);
 	if (attlsd_gen_env(d->gen, rule, cl->userid, d->db, &env, &sslrc, &err) != AT_OK) {
@@ -226,7 +233,21 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 	}
 	r->verdict = CTL_PROTECTED;
 	r->conn_id = c->id;
-	*app_fd = sp[1];
+	if (init_cookie != 0) {
+		c->reply_fd = fcntl(cl->fd, F_DUPFD_CLOEXEC, 0);
+		c->reply_cookie = init_cookie;
+		c->pending_app_fd = sp[1];
+		if (c->reply_fd < 0) {
+			/* The engine owns sp[0] and the TCP socket, the record
+			 * the pending end: attlsd_conn_free closes them. */
+			sp[0] = sp[1] = tcp_fd = -1;
+			c->state = ENGINE_FAILED;
+			ezd_conn_error(c, 6001, "Initial Handshake", "cannot keep the request");
+			goto refuse;
+		}
+	} else {
+		*app_fd = sp[1];
+	}
 	attlsd_worker_give(&d->workers[d->rr++ % d->nworkers], c);
 	return AT_OK;
 refuse:
@@ -282,13 +303,10 @@ serve_map(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32_
 		if (!rule->enabled) {
 			r.verdict = CTL_NOT_ENABLED;
 		} else if (rule->actions->application_controlled) {
-			/* The cleartext phase and TTLS_INIT_CONNECTION are not in this
-			 * build: refuse rather than run the connection unprotected. */
-			attlsd_log(LOG_ERR, false, "attlsd: rule %s has ApplicationControlled On, "
-			    "which this attlsd cannot serve; connection refused", rule->name);
-			r.verdict = CTL_REFUSED;
-			r.errnum = EOPNOTSUPP;
-		} else if (protect(d, cl, &m, tcp_fd, &addrs, rule, &r, &app_fd) == AT_OK) {
+			/* The program keeps its TCP socket in cleartext until it asks
+			 * for TLS (TTLS_INIT_CONNECTION); attlsd keeps nothing. */
+			r.verdict = CTL_APPL_CONTROL;
+		} else if (protect(d, cl, &m, tcp_fd, &addrs, rule, &r, &app_fd, 0) == AT_OK) {
 			tcp_fd = -1; /* protect() took it */
 		} else {
 			r.verdict = CTL_REFUSED;
@@ -337,6 +355,108 @@ serve_addr(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32
 	return ok;
 }
 
+/* The rule for a TCP socket the program still holds (ApplicationControlled). */
+static const struct policy_rule *
+rule_for_tcp(struct attlsd *d, struct attlsd_client *cl, int fd, const struct ctl_query *q,
+    struct ctl_map *m, struct ctl_addrs *addrs)
+{
+	const struct policy_rule *rule = NULL;
+	struct policy_conn pc;
+	int dir;
+
+	memset(m, 0, sizeof(*m));
+	memcpy(m->jobname, q->jobname, sizeof(m->jobname));
+	if (!check_tcp(fd, m, addrs))
+		return NULL;
+	memset(&pc, 0, sizeof(pc));
+	pc.family = addrs->family;
+	memcpy(pc.laddr, addrs->laddr, 16);
+	memcpy(pc.raddr, addrs->raddr, 16);
+	pc.lport = addrs->lport;
+	pc.rport = addrs->rport;
+	pc.jobname = m->jobname;
+	pc.userid = cl->userid;
+	pc.now = time(NULL);
+	/* Direction unknown (after exec): inbound first, then outbound. */
+	for (dir = CTL_DIR_INBOUND; dir <= CTL_DIR_OUTBOUND && rule == NULL; dir++) {
+		if (q->dir != 0 && q->dir != dir)
+			continue;
+		pc.dir = dir == CTL_DIR_INBOUND ? POLICY_DIR_INBOUND : POLICY_DIR_OUTBOUND;
+		m->dir = (uint8_t)dir;
+		rule = policy_match(d->gen->matcher, &pc);
+	}
+	return rule;
+}
+
+/*
+ * CTL_QUERY on a TCP socket: a connection under an ApplicationControlled
+ * rule, still in cleartext.  TTLS_INIT_CONNECTION starts its handshake;
+ * the worker answers when it ends.  Returns false to drop the client.
+ */
+static bool
+serve_query_tcp(struct attlsd *d, struct attlsd_client *cl, uint32_t cookie,
+    const struct ctl_query *q, int fd)
+{
+	struct ctl_map_reply mr = { 0 };
+	const struct policy_rule *rule;
+	struct ctl_query_reply *r = calloc(1, sizeof(*r));
+	struct ctl_addrs addrs;
+	struct ctl_map m;
+	struct at_buf out;
+	struct at_err err;
+	int app_fd = -1, dup_fd;
+	enum at_rc rc;
+	bool ok;
+
+	if (r == NULL)
+		return false;
+	rule = rule_for_tcp(d, cl, fd, q, &m, &addrs);
+	r->stat_conn = 1; /* TTLS_CONN_NOTSECURE */
+	if (rule == NULL) {
+		r->stat_policy = 2; /* TTLS_POL_NO_POLICY */
+	} else {
+		(void)snprintf(r->rule, sizeof(r->rule), "%s", rule->name);
+		(void)snprintf(r->group_action, sizeof(r->group_action), "%s",
+		    rule->actions->group_name);
+		r->stat_policy = !rule->enabled ? 3 : rule->actions->application_controlled ? 5 : 4;
+	}
+	if (q->req_type == 0 || q->req_type == CTL_TTLS_RETURN_CERTIFICATE) {
+		/* A query: nothing more to do. */
+	} else if (r->stat_policy != 5) {
+		r->errnum = EACCES; /* control requests need ApplicationControlled On */
+	} else if (q->req_type != CTL_TTLS_INIT_CONNECTION) {
+		r->errnum = EOPNOTSUPP; /* STOP, RESET, ...: not in this build */
+	} else {
+		/* protect() takes the duplicate, whatever it decides. */
+		dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		rc = dup_fd < 0 ? AT_E_IO :
+		    protect(d, cl, &m, dup_fd, &addrs, rule, &mr, &app_fd, cookie);
+		if (rc == AT_E_NOMEM)
+			(void)close(dup_fd);
+		if (rc == AT_OK && mr.verdict == CTL_PROTECTED) {
+			free(r);
+			return true; /* the worker answers after the handshake */
+		}
+		r->errnum = rc == AT_OK ? ECONNRESET : rc == AT_E_IO ? EMFILE : ENOMEM;
+	}
+	at_buf_init(&out, CTL_MSG_MAX);
+	ok = ctl_encode_query_reply(&out, cookie, r, &err) == AT_OK &&
+	    reply(cl->fd, &out, NULL, 0) == AT_OK;
+	at_buf_free(&out);
+	free(r);
+	return ok;
+}
+
+static bool
+is_tcp_socket(int fd)
+{
+	int domain = 0;
+	socklen_t len = sizeof(domain);
+
+	return fd >= 0 && getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 &&
+	    (domain == AF_INET || domain == AF_INET6);
+}
+
 static bool
 serve_query(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32_t cookie,
     int *fds, size_t nfds)
@@ -352,6 +472,8 @@ serve_query(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint3
 
 	if (ctl_decode_query(in, &q, &err) != AT_OK || nfds != 1)
 		return false;
+	if (is_tcp_socket(fds[0]))
+		return serve_query_tcp(d, cl, cookie, &q, fds[0]);
 	want_cert = (q.req_type & CTL_TTLS_RETURN_CERTIFICATE) != 0;
 	room = q.cert_max < sizeof(cert) ? q.cert_max : sizeof(cert);
 	if (ino == 0 || !attlsd_conntab_query(&d->table, ino, &r, cert, room)) {

@@ -19,7 +19,10 @@
 #include <unistd.h>
 
 #include "daemon/conntab.h"
+#include "ctl/io.h"
+#include "ctl/proto.h"
 #include "daemon/ezd.h"
+#include "daemon/log.h"
 #include "daemon/gen.h"
 #include "engine/conn.h"
 #include "policy/policy.h"
@@ -42,6 +45,10 @@ attlsd_conn_free(struct attlsd_conn *c)
 		return;
 	engine_conn_free(c->engine);
 	attlsd_gen_unref(c->gen);
+	if (c->reply_fd >= 0)
+		(void)close(c->reply_fd);
+	if (c->pending_app_fd >= 0)
+		(void)close(c->pending_app_fd);
 	free(c->peer_der);
 	free(c);
 }
@@ -67,6 +74,44 @@ arm(struct attlsd_worker *w, struct attlsd_conn *c, int fd, unsigned *cur, uint3
 		*cur = ev;
 }
 
+/*
+ * Answers a program's TTLS_INIT_CONNECTION once its handshake has ended:
+ * on success with the connection's state and the application's end of the
+ * pair to put in place of the TCP socket; on failure with ECONNRESET, as
+ * z/OS does for a failed blocking handshake.
+ */
+static void
+answer_init(struct attlsd_worker *w, struct attlsd_conn *c, bool ok)
+{
+	struct ctl_query_reply r;
+	struct at_buf out;
+	struct at_err err;
+	int fd = c->pending_app_fd;
+
+	if (c->reply_fd < 0)
+		return;
+	if (!ok || !attlsd_conntab_query(w->table, c->app_ino, &r, NULL, 0)) {
+		memset(&r, 0, sizeof(r));
+		r.errnum = ECONNRESET;
+		r.stat_policy = 5; /* TTLS_POL_APPLCNTRL */
+		r.stat_conn = 1;   /* TTLS_CONN_NOTSECURE */
+		ok = false;
+	}
+	r.cert = NULL;
+	r.cert_len = 0;
+	at_buf_init(&out, CTL_MSG_MAX);
+	if (ctl_encode_query_reply(&out, c->reply_cookie, &r, &err) != AT_OK ||
+	    ctl_send(c->reply_fd, &out, &fd, ok ? 1 : 0, &err) != AT_OK)
+		attlsd_log(LOG_WARNING, false, "attlsd: answering TTLS_INIT_CONNECTION for "
+		    "CONNID %08X: %s", c->id, err.msg);
+	at_buf_free(&out);
+	(void)close(c->reply_fd);
+	c->reply_fd = -1;
+	if (c->pending_app_fd >= 0)
+		(void)close(c->pending_app_fd);
+	c->pending_app_fd = -1;
+}
+
 static void
 unlink_conn(struct attlsd_worker *w, struct attlsd_conn *c)
 {
@@ -86,6 +131,7 @@ finish(struct attlsd_worker *w, struct attlsd_conn *c)
 	arm(w, c, engine_conn_peer_fd(c->engine), &c->peer_ev, 0);
 	unlink_conn(w, c);
 	attlsd_conntab_update(w->table, c);
+	answer_init(w, c, c->state != ENGINE_FAILED);
 	if (c->state == ENGINE_FAILED) {
 		const char *event, *why;
 		int rc = engine_conn_failure(c->engine, &event, &why);
@@ -175,6 +221,8 @@ process(struct attlsd_worker *w, struct attlsd_conn *c)
 		ezd_handshake_done(c, c->protocol, c->cipher);
 		map_peer(w, c);
 		after = engine_conn_state(c->engine);
+		if (after != ENGINE_FAILED)
+			answer_init(w, c, true);
 	}
 	if (after == ENGINE_DONE || after == ENGINE_FAILED) {
 		finish(w, c);

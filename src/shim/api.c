@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,9 +18,11 @@
 
 #define KNOWN_REQ 0xffu
 
-/* The daemon knows this one bit by value. */
+/* The daemon knows these bits by value. */
 _Static_assert(TTLS_RETURN_CERTIFICATE == CTL_TTLS_RETURN_CERTIFICATE,
     "attls.h and the control protocol disagree on TTLS_RETURN_CERTIFICATE");
+_Static_assert(TTLS_INIT_CONNECTION == CTL_TTLS_INIT_CONNECTION,
+    "attls.h and the control protocol disagree on TTLS_INIT_CONNECTION");
 
 SHIM_EXPORT int attls_ioctl(int fd, struct attls_ioctl *req);
 
@@ -101,14 +104,14 @@ from_reply(struct attls_ioctl *req, const struct ctl_query_reply *r)
 static int
 ask(int fd, struct attls_ioctl *req, bool is_protected)
 {
-	struct ctl_query q = { req->req_type, 0 };
+	struct ctl_query q = { req->req_type, 0, 0, "" };
 	struct ctl_query_reply r;
 	bool cert = (req->req_type & TTLS_RETURN_CERTIFICATE) != 0;
 	enum at_rc rc;
 
 	q.cert_max = cert ? req->buffer_len : 0;
 	memset(&r, 0, sizeof(r));
-	rc = shim_ctl_query(fd, &q, &r, cert ? req->buffer : NULL, q.cert_max, NULL);
+	rc = shim_ctl_query(fd, &q, &r, cert ? req->buffer : NULL, q.cert_max, NULL, NULL);
 	if (rc == AT_OK)
 		return from_reply(req, &r);
 	if (is_protected)
@@ -119,6 +122,47 @@ ask(int fd, struct attls_ioctl *req, bool is_protected)
 	req->stat_policy = TTLS_POL_OFF;
 	req->stat_conn = TTLS_CONN_NOTSECURE;
 	return 0;
+}
+
+/*
+ * A TCP socket under an ApplicationControlled rule, still in cleartext.
+ * For TTLS_INIT_CONNECTION attlsd runs the handshake on it and hands back
+ * the application's end of a pair, which takes the socket's place here
+ * with the program's flags, exactly as a connection protected at connect()
+ * or accept() would have been.  The call returns when the handshake has
+ * ended, whether or not the socket is non-blocking.
+ */
+static int
+applctl(int fd, struct attls_ioctl *req, const struct shim_fd_info *info)
+{
+	struct ctl_query q = { req->req_type, 0, 0, "" };
+	struct ctl_query_reply r;
+	struct shim_fd_info now = *info;
+	bool cert = (req->req_type & TTLS_RETURN_CERTIFICATE) != 0;
+	int fl = fcntl(fd, F_GETFL), fdfl = fcntl(fd, F_GETFD), app_end = -1;
+	struct stat st;
+
+	if (fl < 0 || fdfl < 0)
+		return -1;
+	q.cert_max = cert ? req->buffer_len : 0;
+	q.dir = (info->flags & SHIM_FDF_INBOUND) != 0 ? CTL_DIR_INBOUND : CTL_DIR_OUTBOUND;
+	(void)snprintf(q.jobname, sizeof(q.jobname), "%s", shim_jobname());
+	memset(&r, 0, sizeof(r));
+	if (shim_ctl_query(fd, &q, &r, cert ? req->buffer : NULL, q.cert_max, &app_end,
+	    NULL) != AT_OK)
+		return fail(EIO);
+	if (app_end >= 0) {
+		if (fstat(app_end, &st) != 0 || shim_swap_in(fd, app_end, fl, fdfl) != 0) {
+			(void)shim_real()->close(app_end);
+			/* The daemon holds the TCP connection now; nothing is left. */
+			return fail(ECONNRESET);
+		}
+		(void)shim_real()->close(app_end);
+		now.state = SHIM_FD_PROTECTED;
+		now.ino = (uint64_t)st.st_ino;
+		shim_fd_set(fd, &now);
+	}
+	return from_reply(req, &r);
 }
 
 /* A plain TCP socket: answer locally when the summary rules it out. */
@@ -171,7 +215,10 @@ attls_ioctl(int fd, struct attls_ioctl *req)
 		return -1;
 	if (!S_ISSOCK(st.st_mode))
 		return fail(ENOTSOCK);
-	if (shim_lookup(fd, &info, true))
+	if (shim_fd_get(fd, &info) && info.state == SHIM_FD_APPLCTL &&
+	    info.ino == (uint64_t)st.st_ino)
+		r = applctl(fd, req, &info);
+	else if (shim_lookup(fd, &info, true))
 		r = ask(fd, req, true);
 	else
 		r = plain(fd, req);

@@ -12,10 +12,12 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/num.h"
 #include "ctl/io.h"
 #include "ctl/proto.h"
 #include "shim/shim.h"
@@ -85,6 +87,22 @@ ensure_open(struct at_err *err)
 	return AT_OK;
 }
 
+/* Set (under mu) while a request may legitimately take long: a handshake. */
+static int long_wait_ms;
+
+static int
+init_timeout_ms(void)
+{
+	const char *v = getenv("ATTLS_INIT_TIMEOUT_MS");
+	struct at_err err;
+	uint64_t ms;
+
+	if (v != NULL && at_parse_u64(at_str_c(v), 1, 3600000, "ATTLS_INIT_TIMEOUT_MS", &ms,
+	    &err) == AT_OK)
+		return (int)ms;
+	return 60000;
+}
+
 /*
  * Waits for the reply to cookie; others are late replies and are dropped.
  * The matching reply's descriptors go to fds/nfds when given, else are
@@ -99,7 +117,8 @@ await(uint32_t cookie, uint16_t want, struct ctl_hdr *h, int *out_fds, size_t *o
 	enum at_rc rc;
 
 	for (;;) {
-		rc = ctl_recv(ctl_fd, &recvb, fds, &nfds, shim_timeout_ms(), err);
+		rc = ctl_recv(ctl_fd, &recvb, fds, &nfds,
+		    long_wait_ms > 0 ? long_wait_ms : shim_timeout_ms(), err);
 		if (rc == AT_OK)
 			rc = ctl_decode_hdr(&recvb, h, err);
 		if (rc == AT_OK && h->cookie == cookie && h->type != want)
@@ -206,21 +225,33 @@ shim_ctl_addr(int fd, struct ctl_addr_reply *r, struct at_err *err)
 
 enum at_rc
 shim_ctl_query(int fd, const struct ctl_query *q, struct ctl_query_reply *r, void *cert,
-    size_t cert_max, struct at_err *err)
+    size_t cert_max, int *app_end, struct at_err *err)
 {
-	int saved = errno;
+	int saved = errno, fds[CTL_MAX_FDS];
 	struct ctl_hdr h;
 	enum at_rc rc;
 	uint32_t cookie;
+	size_t nfds = 0, i;
 
+	if (app_end != NULL)
+		*app_end = -1;
 	(void)pthread_mutex_lock(&mu);
 	cookie = ++next_cookie;
 	at_buf_reset(&sendb);
 	rc = ctl_encode_query(&sendb, cookie, q, err);
+	if ((q->req_type & CTL_TTLS_INIT_CONNECTION) != 0)
+		long_wait_ms = init_timeout_ms();
 	if (rc == AT_OK)
-		rc = roundtrip(cookie, &fd, 1, CTL_QUERY_REPLY, &h, NULL, NULL, err);
+		rc = roundtrip(cookie, &fd, 1, CTL_QUERY_REPLY, &h, fds, &nfds, err);
+	long_wait_ms = 0;
 	if (rc == AT_OK)
 		rc = ctl_decode_query_reply(&recvb, r, err);
+	for (i = 0; i < nfds; i++) {
+		if (rc == AT_OK && i == 0 && app_end != NULL && r->errnum == 0)
+			*app_end = fds[0];
+		else
+			(void)shim_real()->close(fds[i]);
+	}
 	if (rc == AT_OK) {
 		if (cert != NULL && r->cert != NULL && r->cert_len > 0)
 			memcpy(cert, r->cert, r->cert_len < cert_max ? r->cert_len : cert_max);

@@ -27,11 +27,14 @@
 enum shim_fd_state {
 	SHIM_FD_NONE = 0,
 	SHIM_FD_PROTECTED = 1, /* the app's end of a pair; addrs are the TCP ones */
-	SHIM_FD_UNKNOWN = 2    /* an AF_UNIX socket the daemon does not know */
+	SHIM_FD_UNKNOWN = 2,   /* an AF_UNIX socket the daemon does not know */
+	SHIM_FD_APPLCTL = 3    /* a TCP socket under an ApplicationControlled
+	                          rule, still in cleartext (addrs are its own) */
 };
 
 #define SHIM_FDF_CONNECTING 0x01 /* handed over during a non-blocking connect */
 #define SHIM_FDF_NODELAY 0x02    /* the program set TCP_NODELAY */
+#define SHIM_FDF_INBOUND 0x04    /* accepted (else the program connected) */
 
 struct shim_fd_info {
 	uint8_t state;        /* enum shim_fd_state */

@@ -48,18 +48,24 @@ struct flags {
  * program had: O_NONBLOCK exactly as before (the daemon may make its pair,
  * and the TCP socket it shares with us, non-blocking), FD_CLOEXEC likewise.
  */
-static int
-swap_in(int fd, int app_end, const struct flags *f)
+int
+shim_swap_in(int fd, int app_end, int fl, int fdfl)
 {
 	int afl = fcntl(app_end, F_GETFL);
 
 	if (afl < 0)
 		return -1;
-	if (fcntl(app_end, F_SETFL, (afl & ~O_NONBLOCK) | (f->fl & O_NONBLOCK)) != 0)
+	if (fcntl(app_end, F_SETFL, (afl & ~O_NONBLOCK) | (fl & O_NONBLOCK)) != 0)
 		return -1;
-	if (dup3(app_end, fd, (f->fdfl & FD_CLOEXEC) != 0 ? O_CLOEXEC : 0) < 0)
+	if (dup3(app_end, fd, (fdfl & FD_CLOEXEC) != 0 ? O_CLOEXEC : 0) < 0)
 		return -1;
 	return 0;
+}
+
+static int
+swap_in(int fd, int app_end, const struct flags *f)
+{
+	return shim_swap_in(fd, app_end, f->fl, f->fdfl);
 }
 
 /* A socket left with the program: its status flags as they were. */
@@ -113,6 +119,28 @@ protect(int fd, const struct ctl_map *m, int sock_family, const struct ctl_map_r
 	return o;
 }
 
+/*
+ * A connection under an ApplicationControlled rule stays the program's
+ * TCP socket; remembering it lets attls_ioctl() ask for its handshake.
+ */
+static void
+remember_applctl(int fd, const struct ctl_map *m, int sock_family, uint32_t scope)
+{
+	struct shim_fd_info info;
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return;
+	memset(&info, 0, sizeof(info));
+	info.state = SHIM_FD_APPLCTL;
+	info.flags = m->dir == CTL_DIR_INBOUND ? SHIM_FDF_INBOUND : 0;
+	info.sock_family = (uint8_t)sock_family;
+	info.scope_id = scope;
+	info.ino = (uint64_t)st.st_ino;
+	info.addrs = m->addrs;
+	shim_fd_set(fd, &info);
+}
+
 static struct outcome
 decide(int fd, const struct ctl_map *m, int sock_family, uint32_t scope)
 {
@@ -141,6 +169,8 @@ decide(int fd, const struct ctl_map *m, int sock_family, uint32_t scope)
 		o = protect(fd, m, sock_family, &r, scope, app_end, &f);
 	} else if (r.verdict == CTL_REFUSED) {
 		o = fail_with(fd, r.errnum);
+	} else if (r.verdict == CTL_APPL_CONTROL) {
+		remember_applctl(fd, m, sock_family, scope);
 	} else if (r.verdict != CTL_CLEAR && r.verdict != CTL_NOT_ENABLED) {
 		o = fail_with(fd, ECONNREFUSED);
 	}

@@ -52,8 +52,15 @@ AT_MUST_CHECK enum at_rc shim_ctl_map(const struct ctl_map *m, int tcp_fd,
 AT_MUST_CHECK enum at_rc shim_ctl_addr(int fd, struct ctl_addr_reply *r,
     struct at_err *err);
 /* The certificate (up to cert_max bytes) is copied to cert; *cert_len is its length. */
+/*
+ * CTL_QUERY for fd.  A TTLS_INIT_CONNECTION waits as long as a handshake
+ * may take (ATTLS_INIT_TIMEOUT_MS, default 60 s) and, on success, returns
+ * the application's end of the new pair in *app_end (else -1; app_end may
+ * be NULL for other requests).
+ */
 AT_MUST_CHECK enum at_rc shim_ctl_query(int fd, const struct ctl_query *q,
-    struct ctl_query_reply *r, void *cert, size_t cert_max, struct at_err *err);
+    struct ctl_query_reply *r, void *cert, size_t cert_max, int *app_end,
+    struct at_err *err);
 
 /* Called from the fork handlers and the constructor. */
 void shim_ctl_atfork_prepare(void);
@@ -81,6 +88,12 @@ bool shim_require(void);
 void shim_warn_nodaemon(void);
 
 /* Milliseconds to wait for the daemon (ATTLS_TIMEOUT_MS, default 5000). */
+/*
+ * Puts app_end in place of fd (dup3) with the O_NONBLOCK of fl and the
+ * FD_CLOEXEC of fdfl (the program's flags for fd).  0, or -1 with errno.
+ */
+int shim_swap_in(int fd, int app_end, int fl, int fdfl);
+
 int shim_timeout_ms(void);
 
 void shim_decide_atfork_prepare(void);

@@ -99,7 +99,13 @@ test_map_round_trip(void **state)
 	at_buf_init(&b, CTL_MSG_MAX);
 	assert_int_equal(ctl_encode_map(&b, 42, &m, &err), AT_OK);
 	assert_int_equal(decode_as(&b, b.len, CTL_MAP, &back), AT_OK);
-	assert_memory_equal(&m, &back, sizeof(m));
+	assert_int_equal(back.dir, m.dir);
+	assert_int_equal(back.flags, m.flags);
+	assert_int_equal(back.addrs.lport, m.addrs.lport);
+	assert_int_equal(back.addrs.rport, m.addrs.rport);
+	assert_memory_equal(back.addrs.laddr, m.addrs.laddr, 16);
+	assert_memory_equal(back.addrs.raddr, m.addrs.raddr, 16);
+	assert_string_equal(back.jobname, m.jobname);
 	refuse_damaged(&b, CTL_MAP);
 	at_buf_reset(&b);
 	assert_int_equal(ctl_encode_map_reply(&b, 42, &r, &err), AT_OK);
@@ -116,7 +122,7 @@ static void
 test_other_round_trips(void **state)
 {
 	struct ctl_addr_reply a = { 0, 9, { 2, { 0 }, 2445, { 0 }, 50000 }, 111 }, aback;
-	struct ctl_query q = { 0x41, 4096 }, qback;
+	struct ctl_query q = { 0x41, 4096, CTL_DIR_INBOUND, "SMTPD" }, qback;
 	struct ctl_query_reply qr, qrback;
 	struct ctl_text_reply t = { 0, 5, "policy generation 5\n", 20 }, tback;
 	static const uint8_t cert[] = { 0x30, 0x82, 0x01, 0x00 };
@@ -127,13 +133,24 @@ test_other_round_trips(void **state)
 	at_buf_init(&b, CTL_MSG_MAX);
 	assert_int_equal(ctl_encode_addr_reply(&b, 1, &a, &err), AT_OK);
 	assert_int_equal(decode_as(&b, b.len, CTL_ADDR_REPLY, &aback), AT_OK);
-	assert_memory_equal(&a, &aback, sizeof(a));
+	/* Field by field: structs carry padding the codec does not copy. */
+	assert_int_equal(aback.errnum, a.errnum);
+	assert_int_equal(aback.conn_id, a.conn_id);
+	assert_int_equal(aback.so_error, a.so_error);
+	assert_int_equal(aback.addrs.family, a.addrs.family);
+	assert_int_equal(aback.addrs.lport, a.addrs.lport);
+	assert_int_equal(aback.addrs.rport, a.addrs.rport);
+	assert_memory_equal(aback.addrs.laddr, a.addrs.laddr, 16);
+	assert_memory_equal(aback.addrs.raddr, a.addrs.raddr, 16);
 	refuse_damaged(&b, CTL_ADDR_REPLY);
 
 	at_buf_reset(&b);
 	assert_int_equal(ctl_encode_query(&b, 2, &q, &err), AT_OK);
 	assert_int_equal(decode_as(&b, b.len, CTL_QUERY, &qback), AT_OK);
-	assert_memory_equal(&q, &qback, sizeof(q));
+	assert_int_equal(qback.req_type, q.req_type);
+	assert_int_equal(qback.cert_max, q.cert_max);
+	assert_int_equal(qback.dir, CTL_DIR_INBOUND);
+	assert_string_equal(qback.jobname, "SMTPD");
 	refuse_damaged(&b, CTL_QUERY);
 
 	memset(&qr, 0, sizeof(qr));

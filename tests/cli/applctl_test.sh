@@ -1,0 +1,94 @@
+# applctl_test.sh - ApplicationControlled On: a server that speaks SMTP in
+# cleartext until STARTTLS and then asks for TLS itself
+# (attls_ioctl TTLS_INIT_CONNECTION), against openssl s_client -starttls
+# smtp; and a control request on a connection whose rule does not say
+# ApplicationControlled is refused.
+. "$ATTLS_SOURCE_DIR/tests/cli/lib.sh"
+set -u
+T=$ATTLS_TMP
+export ATTLS_SOCKET="$T/attlsd.sock"
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$T/ca.key" -out "$T/ca.pem" -subj "/CN=attls test CA" -days 2 \
+	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=keyCertSign" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/srv.key" \
+	-out "$T/srv.csr" -subj "/CN=localhost" 2>/dev/null
+openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
+	-out "$T/srv.crt" -days 2 2>/dev/null
+cat "$T/srv.crt" "$T/srv.key" "$T/ca.pem" > "$T/ring.pem"
+cat > "$T/policy" <<POLICY
+TTLSRule SmtpRule
+{
+  LocalPortRange 1024-65535
+  Jobname SMTPD
+  Direction Inbound
+  TTLSGroupActionRef grp
+  TTLSEnvironmentActionRef env
+}
+TTLSGroupAction grp
+{
+  TTLSEnabled On
+  Trace 15
+}
+TTLSEnvironmentAction env
+{
+  HandshakeRole Server
+  TTLSKeyringParms
+  {
+    Keyring $T/ring.pem
+  }
+  TTLSEnvironmentAdvancedParms
+  {
+    ApplicationControlled On
+  }
+}
+POLICY
+attlsd -f -p "$T/policy" --workers 2 2> "$T/attlsd.log" &
+daemon=$!
+srv=
+trap 'st=$?; kill $daemon $srv 2>/dev/null || :; wait 2>/dev/null || :; exit $st' EXIT
+i=0
+until grep -q EZD1586I "$T/attlsd.log" 2>/dev/null; do
+	i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.1
+done
+
+attls run -j SMTPD -- attls-starttls "$T/port" > "$T/server.out" 2>&1 &
+srv=$!
+i=0
+until [ -s "$T/port" ]; do i=$((i + 1)); [ $i -gt 200 ] && break; sleep 0.05; done
+port=$(cat "$T/port")
+printf 'hello secure world\n' | timeout 30 openssl s_client -connect "127.0.0.1:$port" -starttls smtp \
+	-CAfile "$T/ca.pem" -verify_return_error -quiet > "$T/client.out" 2>&1
+wait $srv
+srv=
+cp "$T/server.out" "$out"
+expect_out "cleartext phase: policy APPLCNTRL, not secure" "^before: policy=5 conn=1 .*rule=SmtpRule"
+expect_out "TTLS_INIT_CONNECTION succeeded" "^init: policy=5 conn=3 prot=0303"
+expect_out "secure afterwards on the same socket" "^after: policy=5 conn=3 prot=0303 cipher=[0-9A-F]{4} rule=SmtpRule"
+expect_out "the line came through TLS" "^secure line: hello secure world$"
+cp "$T/client.out" "$out"
+expect_out "the client got the answer over TLS" "250 got: hello secure world"
+cp "$T/attlsd.log" "$out"
+expect_out "EZD1281I says Appl Control" "EZD1281I .*JOBNAME: SMTPD .*STATUS: Appl Control RULE: SmtpRule"
+expect_out "EZD1283I handshake" "EZD1283I .*RC: 0 Initial Handshake .* TLSV1.2"
+
+# The same program under a rule without ApplicationControlled: it is
+# protected from accept() on, and its TTLS_INIT_CONNECTION is refused.
+sed 's/    ApplicationControlled On/    ApplicationControlled Off/' "$T/policy" > "$T/policy2"
+cp "$T/policy2" "$T/policy"
+expect_ok "refresh" attls refresh
+rm -f "$T/port"
+attls run -j SMTPD -- attls-starttls "$T/port" > "$T/server2.out" 2>&1 &
+srv=$!
+i=0
+until [ -s "$T/port" ]; do i=$((i + 1)); [ $i -gt 200 ] && break; sleep 0.05; done
+port=$(cat "$T/port")
+# TLS from the first byte; the program then asks for TLS and is refused.
+printf 'EHLO client\r\nSTARTTLS\r\n' | timeout 30 openssl s_client -connect "127.0.0.1:$port" \
+	-CAfile "$T/ca.pem" -quiet > /dev/null 2>&1 || :
+wait $srv 2>/dev/null || :
+srv=
+cp "$T/server2.out" "$out"
+expect_out "policy ENABLED, TLS from the start (handshake running or done)" "^before: policy=4 conn=[23]"
+expect_out "INIT refused without ApplicationControlled" "^init: error Permission denied"
+finish
