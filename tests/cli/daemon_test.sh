@@ -57,6 +57,7 @@ TTLSEnvironmentAction srvenv
     TLSv1.1 Off
     TLSv1.2 On
     TLSv1.3 Off
+    HandshakeTimeout 2
   }
 }
 TTLSEnvironmentAction cltenv
@@ -137,6 +138,22 @@ expect_fail "TLS client against a plain program" 1 sh -c "printf 'x\n' | openssl
 	-connect 127.0.0.1:$port -brief -no_ign_eof"
 wait $peer
 cp "$T/server.err" "$out"; expect_out "no rule for another job" "verdict: CLEAR"
+
+# 3b. A peer that connects and never starts its handshake is dropped after
+# HandshakeTimeout (2 s here) with return code 5004; the program sees EOF.
+rm -f "$T/port"
+attls-testpeer -j SERVER1 accept "$T/port" < /dev/null > "$T/server.out" 2> "$T/server.err" &
+peer=$!
+port=$(wait_port "$T/port")
+python3 -c "import socket,time; s=socket.create_connection(('127.0.0.1', $port)); time.sleep(4)" &
+silent=$!
+i=0
+until grep -q "RC: 5004" "$T/attlsd.log"; do i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.1; done
+cp "$T/attlsd.log" "$out"
+expect_out "handshake timeout logged" "EZD1286I TTLS Error .* JOBNAME: SERVER1 .* RULE: ServerRule RC: 5004 Initial Handshake"
+wait $peer
+kill $silent 2>/dev/null || :
+wait $silent 2>/dev/null || :
 
 # 4. Outbound, client role: a plain program reaches a TLS server.
 openssl s_server -accept 0 -cert "$T/srv.crt" -key "$T/srv.key" -www -naccept 1 \
