@@ -210,22 +210,18 @@ build_env(const struct policy_actions *a, const char *userid, struct saf_db *db,
 		rc = at_err_setx(err, AT_E_NOTFOUND, "key ring %s: no security database is "
 		    "open", a->keyring);
 	} else {
-		rc = saf_ring_open(db, userid, a->keyring, &keys, err);
+		rc = saf_ring_open_label(db, userid, a->keyring, a->certificate_label, &keys,
+		    err);
 		if (rc != AT_OK) {
-			*sslrc = 202;
+			/* A ring that opened but lacks the label is 407, as in
+			 * System SSL; anything else about the ring is 202. */
+			*sslrc = rc == AT_E_INPUT ? 407 : 202;
 		} else {
 			c.cert = keys->cert;
 			c.key = keys->key;
 			c.chain = keys->chain;
 			c.cas = keys->cas;
 		}
-	}
-	if (rc == AT_OK && a->certificate_label != NULL && keys != NULL &&
-	    strcmp(a->certificate_label, keys->label) != 0) {
-		*sslrc = 407;
-		rc = at_err_setx(err, AT_E_NOTFOUND, "CertificateLabel '%s' is not the default "
-		    "certificate of ring %s (this build presents the ring's default)",
-		    a->certificate_label, a->keyring);
 	}
 	if (rc == AT_OK)
 		rc = engine_tlsctx_build(a, &c, ctx, sslrc, err);

@@ -149,4 +149,14 @@ AT_MUST_CHECK enum at_rc saf_ring_open(struct saf_db *db,
     const char *actor_user, const char *spec, struct saf_ring_keys **out,
     struct at_err *err);
 
+/*
+ * saf_ring_open, presenting the ring's certificate labelled label (case
+ * sensitive; AT-TLS CertificateLabel) instead of the default.  label NULL
+ * is saf_ring_open.  AT_E_INPUT when the ring has no trusted personal
+ * certificate with that label and a private key (System SSL RC 407).
+ */
+AT_MUST_CHECK enum at_rc saf_ring_open_label(struct saf_db *db,
+    const char *actor_user, const char *spec, const char *label,
+    struct saf_ring_keys **out, struct at_err *err);
+
 #endif

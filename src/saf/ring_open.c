@@ -101,10 +101,13 @@ push(STACK_OF(X509) **sk, X509 *x, struct at_err *err)
 	return AT_OK;
 }
 
-/* Sorts one connected certificate into k; takes c's X509 and key. */
+/*
+ * Sorts one connected certificate into k; takes c's X509 and key.  pick
+ * says whether c is the one to present (the default, or the labelled one).
+ */
 static enum at_rc
 take(struct saf_ring_keys *k, struct saf_cert *c, const char *usage,
-    bool is_default, struct at_err *err)
+    bool pick, struct at_err *err)
 {
 	enum at_rc rc = AT_OK;
 
@@ -114,7 +117,7 @@ take(struct saf_ring_keys *k, struct saf_cert *c, const char *usage,
 		rc = push(&k->cas, c->x509, err);
 		if (rc == AT_OK)
 			c->x509 = NULL;
-	} else if (is_default && c->key != NULL) {
+	} else if (pick && c->key != NULL) {
 		k->cert = c->x509;
 		k->key = c->key;
 		c->x509 = NULL;
@@ -148,7 +151,8 @@ take_ca(void *ctx, const struct saf_cert *c, struct at_err *err)
 }
 
 static enum at_rc
-load_ring(struct saf_db *db, struct saf_ring_keys *k, struct at_err *err)
+load_ring(struct saf_db *db, struct saf_ring_keys *k, const char *want,
+    struct at_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	enum at_rc rc;
@@ -176,6 +180,10 @@ load_ring(struct saf_db *db, struct saf_ring_keys *k, struct at_err *err)
 		saf_sql_text(st, 1, label, sizeof(label));
 		saf_sql_text(st, 2, usage, sizeof(usage));
 		dflt = sqlite3_column_int(st, 3) != 0;
+		/* The certificate to present: the labelled one when a label is
+		 * asked for (CertificateLabel), else the ring's default. */
+		if (want != NULL)
+			dflt = strcmp(label, want) == 0;
 		rc = saf_cert_get(db, owner, label, dflt ? SAF_CERT_KEY : 0, &c,
 		    err);
 		if (rc == AT_OK)
@@ -209,6 +217,13 @@ enum at_rc
 saf_ring_open(struct saf_db *db, const char *actor_user, const char *spec,
     struct saf_ring_keys **out, struct at_err *err)
 {
+	return saf_ring_open_label(db, actor_user, spec, NULL, out, err);
+}
+
+enum at_rc
+saf_ring_open_label(struct saf_db *db, const char *actor_user, const char *spec,
+    const char *label, struct saf_ring_keys **out, struct at_err *err)
+{
 	struct saf_ring_keys *k = NULL;
 	struct saf_ring_list *l = NULL;
 	char user[SAF_NAME_MAX + 1];
@@ -236,7 +251,11 @@ saf_ring_open(struct saf_db *db, const char *actor_user, const char *spec,
 	} else if (rc == AT_OK) {
 		rc = saf_ring_list(db, k->owner, k->name, &l, err);
 		if (rc == AT_OK)
-			rc = load_ring(db, k, err);
+			rc = load_ring(db, k, label, err);
+		if (rc == AT_OK && label != NULL && k->cert == NULL)
+			rc = at_err_setx(err, AT_E_INPUT, "key ring %s/%s has no trusted "
+			    "certificate labelled '%s' with a private key", k->owner, k->name,
+			    label);
 	}
 	if (rc != AT_OK)
 		goto out;

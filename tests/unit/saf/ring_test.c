@@ -366,6 +366,60 @@ test_ring_open_access(void **state)
 	}
 }
 
+/* CertificateLabel: a named personal certificate instead of the default. */
+static void
+test_ring_open_label(void **state)
+{
+	struct fx *f = *state;
+	struct saf_certreq req;
+	struct saf_ring_keys *k = NULL;
+	EVP_PKEY *key = NULL;
+	X509 *cert = NULL;
+	struct at_err err;
+	char cn[64];
+
+	memset(&req, 0, sizeof(req));
+	req.subject.cn = "alt.example";
+	req.subject.o = "IBM";
+	req.not_before = time(NULL) - 60;
+	req.not_after = time(NULL) + 86400;
+	req.key_usage = SAF_KU_HANDSHAKE;
+	ok(saf_x509_keygen(SAF_KEY_NISTECC, 0, &key, &err), &err);
+	ok(saf_x509_build(&req, key, NULL, NULL, &cert, &err), &err);
+	ok(saf_db_begin(f->db, &err), &err);
+	ok(saf_cert_add(f->db, "DB2USER", "DB2 ALT", cert, key, SAF_TRUST_TRUST, NULL, &err),
+	    &err);
+	ok(saf_ring_connect(f->db, "DB2USER", "Db2.KeyRing", "DB2USER", "DB2 ALT", NULL, false,
+	    &err), &err);
+	ok(saf_setropts_classact(f->db, &f->admin, "FACILITY", true, &err), &err);
+	ok(saf_db_commit(f->db, &err), &err);
+	X509_free(cert);
+	EVP_PKEY_free(key);
+	define(f, "IRR.DIGTCERT.LISTRING");
+	define(f, "IRR.DIGTCERT.LIST");
+	permit(f, "IRR.DIGTCERT.LISTRING", "DB2USER", SAF_ACC_READ);
+	permit(f, "IRR.DIGTCERT.LIST", "DB2USER", SAF_ACC_READ);
+
+	ok(saf_ring_open_label(f->db, "DB2USER", "Db2.KeyRing", "DB2 ALT", &k, &err), &err);
+	assert_string_equal(k->label, "DB2 ALT");
+	assert_int_equal(X509_check_private_key(k->cert, k->key), 1);
+	assert_true(X509_NAME_get_text_by_NID(X509_get_subject_name(k->cert), NID_commonName,
+	    cn, sizeof(cn)) > 0);
+	assert_string_equal(cn, "alt.example");
+	saf_ring_keys_free(k);
+	k = NULL;
+	/* Without a label: the default, as before. */
+	ok(saf_ring_open_label(f->db, "DB2USER", "Db2.KeyRing", NULL, &k, &err), &err);
+	assert_string_equal(k->label, "DB2USER");
+	saf_ring_keys_free(k);
+	k = NULL;
+	/* Labels are case-sensitive, and a missing one is the caller's error. */
+	assert_int_equal(saf_ring_open_label(f->db, "DB2USER", "Db2.KeyRing", "db2 alt", &k,
+	    &err), AT_E_INPUT);
+	assert_non_null(strstr(err.msg, "no trusted certificate labelled 'db2 alt'"));
+	assert_null(k);
+}
+
 int
 main(void)
 {
@@ -374,6 +428,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ring_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ring_open_access, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ring_open_label, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
