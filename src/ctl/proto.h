@@ -120,6 +120,11 @@ struct ctl_addr_reply {
  */
 #define CTL_TTLS_INIT_CONNECTION 0x00000001u
 #define CTL_TTLS_RETURN_CERTIFICATE 0x00000002u
+#define CTL_TTLS_RESET_SESSION 0x00000004u
+#define CTL_TTLS_RESET_CIPHER 0x00000008u
+#define CTL_TTLS_STOP_CONNECTION 0x00000010u
+#define CTL_TTLS_RESET_WRITE_CIPHER 0x00000040u
+#define CTL_TTLS_SEND_SESSION_TICKET 0x00000080u
 
 struct ctl_query {
 	uint32_t req_type;    /* TTLS_* request bits (attls.h) */

@@ -221,6 +221,23 @@ attlsd_conntab_query(struct attlsd_conntab *t, ino_t ino, struct ctl_query_reply
 	return true;
 }
 
+bool
+attlsd_conntab_owner(struct attlsd_conntab *t, ino_t ino, uint32_t *id, unsigned *worker,
+    bool *app_controlled)
+{
+	struct attlsd_conn *c;
+
+	(void)pthread_mutex_lock(&t->lock);
+	c = find(t, ino);
+	if (c != NULL) {
+		*id = c->id;
+		*worker = c->worker;
+		*app_controlled = c->app_controlled;
+	}
+	(void)pthread_mutex_unlock(&t->lock);
+	return c != NULL;
+}
+
 void
 attlsd_addr_text(const struct ctl_addrs *a, bool local, char *out, size_t outsz)
 {

@@ -54,6 +54,8 @@ struct attlsd_conn {
 	int reply_fd;
 	uint32_t reply_cookie;
 	int pending_app_fd;
+	bool app_controlled;             /* mapped by TTLS_INIT_CONNECTION */
+	unsigned worker;                 /* index of the worker driving it */
 	size_t peer_der_len;
 	int so_error;
 	struct attlsd_conn *next;        /* table chain */
@@ -106,6 +108,13 @@ bool attlsd_conntab_addr(struct attlsd_conntab *t, ino_t ino, struct ctl_addr_re
  */
 bool attlsd_conntab_query(struct attlsd_conntab *t, ino_t ino, struct ctl_query_reply *q,
     uint8_t *cert_buf, size_t cert_max);
+
+/*
+ * The id, worker and ApplicationControlled flag of the connection whose
+ * application end has inode ino; false when unknown.
+ */
+bool attlsd_conntab_owner(struct attlsd_conntab *t, ino_t ino, uint32_t *id,
+    unsigned *worker, bool *app_controlled);
 
 /* Appends the `attls status` table. */
 AT_MUST_CHECK enum at_rc attlsd_conntab_format(struct attlsd_conntab *t, struct at_buf *out);

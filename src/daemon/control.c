@@ -248,7 +248,9 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 	} else {
 		*app_fd = sp[1];
 	}
-	attlsd_worker_give(&d->workers[d->rr++ % d->nworkers], c);
+	c->app_controlled = init_cookie != 0;
+	c->worker = (unsigned)(d->rr++ % d->nworkers);
+	attlsd_worker_give(&d->workers[c->worker], c);
 	return AT_OK;
 refuse:
 	if (sp[0] >= 0)
@@ -481,9 +483,20 @@ serve_query(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint3
 		r.stat_policy = 2; /* TTLS_POL_NO_POLICY */
 		r.stat_conn = 1;   /* TTLS_CONN_NOTSECURE */
 	} else if ((q.req_type & ~(uint32_t)CTL_TTLS_RETURN_CERTIFICATE) != 0) {
-		/* Control requests need ApplicationControlled On, which this
-		 * daemon refuses when it maps a connection. */
-		r.errnum = EACCES;
+		uint32_t id;
+		unsigned w;
+		bool applctl;
+
+		/* Control requests need ApplicationControlled On; the worker
+		 * that drives the connection carries them out and answers. */
+		if (!attlsd_conntab_owner(&d->table, ino, &id, &w, &applctl) || !applctl) {
+			r.errnum = EACCES;
+		} else if (attlsd_worker_command(&d->workers[w], id, q.req_type,
+		    cl->fd, cookie)) {
+			return true;
+		} else {
+			r.errnum = ENOMEM;
+		}
 	} else if (want_cert && r.cert_len > 0 && r.cert == NULL) {
 		r.errnum = ENOBUFS;
 	}

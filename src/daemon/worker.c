@@ -10,6 +10,7 @@
 #include "daemon/worker.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemon/conntab.h"
+#include <openssl/err.h>
+
 #include "ctl/io.h"
 #include "ctl/proto.h"
+#include "daemon/conntab.h"
 #include "daemon/ezd.h"
 #include "daemon/log.h"
 #include "daemon/gen.h"
@@ -233,6 +236,127 @@ process(struct attlsd_worker *w, struct attlsd_conn *c)
 	arm(w, c, engine_conn_peer_fd(c->engine), &c->peer_ev, to_epoll(wp));
 }
 
+struct attlsd_cmd {
+	uint32_t id;
+	uint32_t req_type;
+	int reply_fd;
+	uint32_t cookie;
+	struct attlsd_cmd *next;
+};
+
+bool
+attlsd_worker_command(struct attlsd_worker *w, uint32_t id, uint32_t req_type,
+    int client_fd, uint32_t cookie)
+{
+	struct attlsd_cmd *cmd = calloc(1, sizeof(*cmd));
+	uint64_t one = 1;
+
+	if (cmd == NULL)
+		return false;
+	cmd->reply_fd = fcntl(client_fd, F_DUPFD_CLOEXEC, 0);
+	if (cmd->reply_fd < 0) {
+		free(cmd);
+		return false;
+	}
+	cmd->id = id;
+	cmd->req_type = req_type;
+	cmd->cookie = cookie;
+	(void)pthread_mutex_lock(&w->qlock);
+	cmd->next = w->cmds;
+	w->cmds = cmd;
+	(void)pthread_mutex_unlock(&w->qlock);
+	if (write(w->evfd, &one, sizeof(one)) < 0)
+		return true; /* a full counter still wakes the worker */
+	return true;
+}
+
+/*
+ * Carries out one control request on c in the worker that owns its SSL.
+ * Returns the errno for the program (0 on success), following the
+ * SIOCTTLSCTL rules: EPROTO for what the protocol in use cannot do.
+ */
+static int
+control_conn(struct attlsd_conn *c, uint32_t req)
+{
+	SSL *ssl = engine_conn_ssl(c->engine);
+	bool tls13 = SSL_version(ssl) >= TLS1_3_VERSION;
+
+	if (req & CTL_TTLS_INIT_CONNECTION)
+		return EALREADY; /* the connection is secure already */
+	if (engine_conn_state(c->engine) != ENGINE_RELAYING)
+		return EPROTO;
+	if (req & CTL_TTLS_STOP_CONNECTION)
+		return EOPNOTSUPP; /* handing the socket back is not in this release */
+	if (req & CTL_TTLS_RESET_SESSION) {
+		/* The session can no longer be resumed: the next connection
+		 * makes a full handshake. */
+		SSL_SESSION *s = SSL_get_session(ssl);
+
+		if (s != NULL)
+			(void)SSL_CTX_remove_session(SSL_get_SSL_CTX(ssl), s);
+	}
+	if (req & (CTL_TTLS_RESET_CIPHER | CTL_TTLS_RESET_WRITE_CIPHER)) {
+		if (!tls13)
+			return EPROTO; /* renegotiation stays off (RFC 5746 risks) */
+		if (SSL_key_update(ssl, (req & CTL_TTLS_RESET_CIPHER) ?
+		    SSL_KEY_UPDATE_REQUESTED : SSL_KEY_UPDATE_NOT_REQUESTED) != 1) {
+			ERR_clear_error();
+			return EPROTO;
+		}
+	}
+	if (req & CTL_TTLS_SEND_SESSION_TICKET) {
+		if (!tls13 || !SSL_is_server(ssl) || SSL_new_session_ticket(ssl) != 1) {
+			ERR_clear_error();
+			return EPROTO;
+		}
+	}
+	return 0;
+}
+
+static void
+run_commands(struct attlsd_worker *w)
+{
+	struct attlsd_cmd *cmd, *next;
+	struct attlsd_conn *c;
+
+	(void)pthread_mutex_lock(&w->qlock);
+	cmd = w->cmds;
+	w->cmds = NULL;
+	(void)pthread_mutex_unlock(&w->qlock);
+	for (; cmd != NULL; cmd = next) {
+		struct ctl_query_reply r;
+		struct at_buf out;
+		struct at_err err;
+
+		next = cmd->next;
+		for (c = w->conns; c != NULL && c->id != cmd->id; c = c->wnext)
+			;
+		memset(&r, 0, sizeof(r));
+		if (c == NULL) {
+			r.errnum = ENOTCONN;
+		} else {
+			int e = control_conn(c, cmd->req_type);
+
+			process(w, c); /* sends what the request queued (KeyUpdate, ticket) */
+			if (c->dead || !attlsd_conntab_query(w->table, c->app_ino, &r, NULL, 0)) {
+				memset(&r, 0, sizeof(r));
+				e = e != 0 ? e : ECONNRESET;
+			}
+			r.errnum = e;
+		}
+		r.cert = NULL;
+		r.cert_len = 0;
+		at_buf_init(&out, CTL_MSG_MAX);
+		if (ctl_encode_query_reply(&out, cmd->cookie, &r, &err) != AT_OK ||
+		    ctl_send(cmd->reply_fd, &out, NULL, 0, &err) != AT_OK)
+			attlsd_log(LOG_WARNING, false, "attlsd: answering a control request: %s",
+			    err.msg);
+		at_buf_free(&out);
+		(void)close(cmd->reply_fd);
+		free(cmd);
+	}
+}
+
 static void
 take_new(struct attlsd_worker *w)
 {
@@ -292,10 +416,12 @@ run(void *arg)
 		timeout = check_deadlines(w);
 		n = epoll_wait(w->epfd, ev, 64, timeout);
 		for (i = 0; i < n; i++) {
-			if (ev[i].data.ptr == w)
+			if (ev[i].data.ptr == w) {
 				take_new(w);
-			else
+				run_commands(w);
+			} else {
 				process(w, ev[i].data.ptr);
+			}
 		}
 		bury(w);
 		(void)pthread_mutex_lock(&w->qlock);
@@ -376,6 +502,13 @@ attlsd_worker_stop(struct attlsd_worker *w)
 		next = c->wnext;
 		attlsd_conntab_remove(w->table, c);
 		attlsd_conn_free(c);
+	}
+	while (w->cmds != NULL) {
+		struct attlsd_cmd *cmd = w->cmds;
+
+		w->cmds = cmd->next;
+		(void)close(cmd->reply_fd);
+		free(cmd);
 	}
 	(void)close(w->epfd);
 	(void)close(w->evfd);

@@ -10,12 +10,14 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/err.h"
 
 struct attlsd_conn;
 struct attlsd_conntab;
 struct saf_db;
+struct attlsd_cmd;
 
 struct attlsd_worker {
 	pthread_t thread;
@@ -29,6 +31,7 @@ struct attlsd_worker {
 	                                 (epoll may still hold events for them) */
 	size_t nconns;
 	struct attlsd_conntab *table;
+	struct attlsd_cmd *cmds;      /* control requests for its connections (qlock) */
 	const char *db_path;          /* security database, or NULL */
 	struct saf_db *db;            /* this worker's own handle, opened lazily */
 };
@@ -43,6 +46,15 @@ AT_MUST_CHECK enum at_rc attlsd_worker_start(struct attlsd_worker *w,
 
 /* Hands c (already in the table) to w; w owns it from now on. */
 void attlsd_worker_give(struct attlsd_worker *w, struct attlsd_conn *c);
+
+/*
+ * Asks w to carry out a program's control request (TTLS_RESET_SESSION,
+ * TTLS_RESET_CIPHER, TTLS_RESET_WRITE_CIPHER, TTLS_SEND_SESSION_TICKET,
+ * TTLS_STOP_CONNECTION) on connection id and to answer it on client_fd
+ * (duplicated here) with cookie.  False when it could not be queued.
+ */
+bool attlsd_worker_command(struct attlsd_worker *w, uint32_t id, uint32_t req_type,
+    int client_fd, uint32_t cookie);
 
 /* Stops the thread, ending every connection it holds, and frees w's state. */
 void attlsd_worker_stop(struct attlsd_worker *w);

@@ -66,11 +66,39 @@ expect_out "cleartext phase: policy APPLCNTRL, not secure" "^before: policy=5 co
 expect_out "TTLS_INIT_CONNECTION succeeded" "^init: policy=5 conn=3 prot=0303"
 expect_out "secure afterwards on the same socket" "^after: policy=5 conn=3 prot=0303 cipher=[0-9A-F]{4} rule=SmtpRule"
 expect_out "the line came through TLS" "^secure line: hello secure world$"
+expect_out "TTLS_RESET_SESSION done" "^reset-session: policy=5 conn=3"
+expect_out "TTLS_RESET_CIPHER needs TLS 1.3 (no renegotiation)" "^reset-cipher: error Protocol error"
+expect_out "a second TTLS_INIT_CONNECTION" "^init-again: error Operation already in progress"
 cp "$T/client.out" "$out"
 expect_out "the client got the answer over TLS" "250 got: hello secure world"
 cp "$T/attlsd.log" "$out"
 expect_out "EZD1281I says Appl Control" "EZD1281I .*JOBNAME: SMTPD .*STATUS: Appl Control RULE: SmtpRule"
 expect_out "EZD1283I handshake" "EZD1283I .*RC: 0 Initial Handshake .* TLSV1.2"
+
+# With TLS 1.3 on, TTLS_RESET_CIPHER is a KeyUpdate, and the connection
+# carries on under the new keys.
+sed 's/    ApplicationControlled On/    ApplicationControlled On\n    TLSv1.3 On/' "$T/policy" \
+	> "$T/policy13"
+cp "$T/policy" "$T/policy12"
+cp "$T/policy13" "$T/policy"
+expect_ok "refresh to TLS 1.3" attls refresh
+rm -f "$T/port"
+attls run -j SMTPD -- attls-starttls "$T/port" > "$T/server13.out" 2>&1 &
+srv=$!
+i=0
+until [ -s "$T/port" ]; do i=$((i + 1)); [ $i -gt 200 ] && break; sleep 0.05; done
+port=$(cat "$T/port")
+printf 'after the key update\n' | timeout 30 openssl s_client -connect "127.0.0.1:$port" \
+	-starttls smtp -CAfile "$T/ca.pem" -verify_return_error -quiet > "$T/client13.out" 2>&1
+wait $srv
+srv=
+cp "$T/server13.out" "$out"
+expect_out "TLS 1.3 negotiated" "^init: policy=5 conn=3 prot=0304"
+expect_out "KeyUpdate accepted" "^reset-cipher: policy=5 conn=3 prot=0304"
+expect_out "data flows after the KeyUpdate" "^secure line: after the key update$"
+cp "$T/client13.out" "$out"
+expect_out "the client got the answer after the KeyUpdate" "250 got: after the key update"
+cp "$T/policy12" "$T/policy"
 
 # The same program under a rule without ApplicationControlled: it is
 # protected from accept() on, and its TTLS_INIT_CONNECTION is refused.

@@ -129,6 +129,10 @@ main(int argc, char **argv)
 	if (query(fn, fd, TTLS_INIT_CONNECTION, "init") != 0 ||
 	    query(fn, fd, TTLS_QUERY_ONLY, "after") != 0)
 		return 1;
+	/* Control requests on the secured connection; each prints its result. */
+	(void)query(fn, fd, TTLS_RESET_SESSION, "reset-session");
+	(void)query(fn, fd, TTLS_RESET_CIPHER, "reset-cipher");
+	(void)query(fn, fd, TTLS_INIT_CONNECTION, "init-again");
 	if (read_line(fd, line, sizeof(line)) <= 0)
 		return 1;
 	line[strcspn(line, "\r\n")] = '\0';
