@@ -395,8 +395,10 @@ start(struct attlsd *d, struct at_err *err)
 	if (rc != AT_OK)
 		return rc;
 	d->workers = calloc(d->nworkers, sizeof(*d->workers));
-	if (d->workers == NULL)
+	if (d->workers == NULL) {
+		d->nworkers = 0;
 		return at_err_setx(err, AT_E_NOMEM, "out of memory");
+	}
 	for (i = 0; i < d->nworkers; i++) {
 		rc = attlsd_worker_start(&d->workers[i], &d->table,
 		    d->db_file[0] != '\0' ? d->db_file : NULL, err);
@@ -456,7 +458,9 @@ main(int argc, char **argv)
 	status = loop(&d);
 	attlsd_log(LOG_INFO, false, "attlsd: stopping");
 out:
-	for (i = 0; i < d.nworkers; i++)
+	/* Workers exist only once start() ran; a refused first policy ends
+	 * before that. */
+	for (i = 0; d.workers != NULL && i < d.nworkers; i++)
 		attlsd_worker_stop(&d.workers[i]);
 	for (i = 0; i < ATTLSD_MAX_CLIENTS; i++)
 		if (d.clients[i] != NULL)

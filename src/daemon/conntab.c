@@ -258,6 +258,8 @@ state_name(enum engine_state s)
 	case ENGINE_HANDSHAKING: return "Handshake";
 	case ENGINE_RELAYING: return "Secure";
 	case ENGINE_DONE: return "Closed";
+	case ENGINE_STOPPING: return "Stopping";
+	case ENGINE_STOPPED: return "Stopped";
 	default: return "Failed";
 	}
 }

@@ -426,8 +426,10 @@ serve_query_tcp(struct attlsd *d, struct attlsd_client *cl, uint32_t cookie,
 		/* A query: nothing more to do. */
 	} else if (r->stat_policy != 5) {
 		r->errnum = EACCES; /* control requests need ApplicationControlled On */
+	} else if ((q->req_type & CTL_TTLS_INIT_CONNECTION) == 0) {
+		r->errnum = EPROTO; /* STOP and RESET need a secure connection */
 	} else if (q->req_type != CTL_TTLS_INIT_CONNECTION) {
-		r->errnum = EOPNOTSUPP; /* STOP, RESET, ...: not in this build */
+		r->errnum = EOPNOTSUPP; /* INIT with ALLOW_HSTIMEOUT: not in this release */
 	} else {
 		/* protect() takes the duplicate, whatever it decides. */
 		dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);

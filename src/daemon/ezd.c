@@ -102,6 +102,18 @@ ezd_conn_close(const struct attlsd_conn *c)
 }
 
 void
+ezd_conn_stop(const struct attlsd_conn *c)
+{
+	if ((c->trace & (4 | 8)) == 0)
+		return;
+	attlsd_log(LOG_INFO, auth_facility(c),
+	    "EZD1283I TTLS Event GRPID: %08X ENVID: %08X CONNID: %08X RC: 0 "
+	    "Connection Stop BYTES OUT: %llu IN: %llu",
+	    c->env->grpid, c->env->envid, c->id, (unsigned long long)c->to_peer,
+	    (unsigned long long)c->from_peer);
+}
+
+void
 ezd_env_error(uint32_t trace, uint32_t grpid, uint32_t envid, const char *userid, int rc,
     const char *event, const char *why)
 {

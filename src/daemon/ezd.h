@@ -21,6 +21,8 @@ void ezd_map(const struct attlsd_conn *c);
 void ezd_handshake_done(const struct attlsd_conn *c, const char *protocol, uint16_t cipher);
 void ezd_conn_error(const struct attlsd_conn *c, int rc, const char *event, const char *why);
 void ezd_conn_close(const struct attlsd_conn *c);
+/* TLS ended on the program's request (TTLS_STOP_CONNECTION). */
+void ezd_conn_stop(const struct attlsd_conn *c);
 
 /*
  * An environment (key ring, context) could not be built for a rule:

@@ -208,6 +208,46 @@ map_peer(struct attlsd_worker *w, struct attlsd_conn *c)
 	}
 }
 
+/*
+ * TLS has ended both ways on a TTLS_STOP_CONNECTION: the TCP socket goes
+ * back to the program, in cleartext, and the connection leaves attlsd.
+ */
+static void
+finish_stop(struct attlsd_worker *w, struct attlsd_conn *c)
+{
+	int tcp = engine_conn_take_peer_fd(c->engine);
+	struct ctl_query_reply r;
+	struct at_buf out;
+	struct at_err err;
+
+	arm(w, c, engine_conn_app_fd(c->engine), &c->app_ev, 0);
+	arm(w, c, tcp, &c->peer_ev, 0);
+	unlink_conn(w, c);
+	attlsd_conntab_update(w->table, c);
+	memset(&r, 0, sizeof(r));
+	r.stat_policy = 5; /* TTLS_POL_APPLCNTRL */
+	r.stat_conn = 1;   /* TTLS_CONN_NOTSECURE */
+	(void)snprintf(r.rule, sizeof(r.rule), "%s", c->rule->name);
+	(void)snprintf(r.group_action, sizeof(r.group_action), "%s",
+	    c->rule->actions->group_name);
+	at_buf_init(&out, CTL_MSG_MAX);
+	if (c->reply_fd >= 0 && (ctl_encode_query_reply(&out, c->reply_cookie, &r, &err) != AT_OK ||
+	    ctl_send(c->reply_fd, &out, &tcp, 1, &err) != AT_OK))
+		attlsd_log(LOG_WARNING, false, "attlsd: answering TTLS_STOP_CONNECTION for "
+		    "CONNID %08X: %s", c->id, err.msg);
+	at_buf_free(&out);
+	if (c->reply_fd >= 0)
+		(void)close(c->reply_fd);
+	c->reply_fd = -1;
+	if (tcp >= 0)
+		(void)close(tcp);
+	ezd_conn_stop(c);
+	attlsd_conntab_remove(w->table, c);
+	c->dead = true;
+	c->wnext = w->grave;
+	w->grave = c;
+}
+
 static void
 process(struct attlsd_worker *w, struct attlsd_conn *c)
 {
@@ -229,6 +269,10 @@ process(struct attlsd_worker *w, struct attlsd_conn *c)
 	}
 	if (after == ENGINE_DONE || after == ENGINE_FAILED) {
 		finish(w, c);
+		return;
+	}
+	if (after == ENGINE_STOPPED) {
+		finish_stop(w, c);
 		return;
 	}
 	engine_conn_interest(c->engine, &wa, &wp);
@@ -285,8 +329,6 @@ control_conn(struct attlsd_conn *c, uint32_t req)
 		return EALREADY; /* the connection is secure already */
 	if (engine_conn_state(c->engine) != ENGINE_RELAYING)
 		return EPROTO;
-	if (req & CTL_TTLS_STOP_CONNECTION)
-		return EOPNOTSUPP; /* handing the socket back is not in this release */
 	if (req & CTL_TTLS_RESET_SESSION) {
 		/* The session can no longer be resumed: the next connection
 		 * makes a full handshake. */
@@ -332,8 +374,24 @@ run_commands(struct attlsd_worker *w)
 		for (c = w->conns; c != NULL && c->id != cmd->id; c = c->wnext)
 			;
 		memset(&r, 0, sizeof(r));
+		if (c != NULL && (cmd->req_type & CTL_TTLS_STOP_CONNECTION) != 0 &&
+		    c->reply_fd < 0 && engine_conn_stop(c->engine) == 0) {
+			/* Answered by finish_stop() once both close_notify
+			 * alerts have crossed (or by finish() on failure). */
+			c->reply_fd = cmd->reply_fd;
+			c->reply_cookie = cmd->cookie;
+			free(cmd);
+			process(w, c);
+			continue;
+		}
 		if (c == NULL) {
 			r.errnum = ENOTCONN;
+		} else if (cmd->req_type & CTL_TTLS_STOP_CONNECTION) {
+			/* Data still in flight (or a stop already under way). */
+			process(w, c);
+			if (c->dead || !attlsd_conntab_query(w->table, c->app_ino, &r, NULL, 0))
+				memset(&r, 0, sizeof(r));
+			r.errnum = EPROTO;
 		} else {
 			int e = control_conn(c, cmd->req_type);
 

@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -48,6 +50,7 @@ struct engine_conn {
 	bool close_sent;        /* our close_notify went out */
 	bool app_shut;          /* shutdown(app_fd, SHUT_WR) done */
 	bool connecting;        /* the TCP connect has not finished yet */
+	bool peer_notified;     /* the peer's end was a close_notify */
 	int so_error;           /* why the TCP connect failed (errno), or 0 */
 	struct engine_conn_stats stats;
 	int fail_rc;
@@ -330,12 +333,18 @@ pump_down(struct engine_conn *c)
 			c->down_peer_want = ENGINE_WANT_WRITE;
 		} else if (e == SSL_ERROR_ZERO_RETURN) {
 			c->peer_eof = true;
+			c->peer_notified = true;
 			progress = true;
 		} else if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
 			/* TCP EOF without close_notify: pass the end on all the
 			 * same, as a truncated stream looks to a TCP program. */
 			c->peer_eof = true;
 			progress = true;
+		} else if (e == SSL_ERROR_SYSCALL ||
+		    ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+			fail(c, 406, "Data Decryption", "the partner reset or dropped the "
+			    "connection");
+			return false;
 		} else {
 			fail(c, 406, "Data Decryption", "receiving from the partner failed "
 			    "(a record could not be decrypted)");
@@ -376,11 +385,77 @@ pass_eofs(struct engine_conn *c)
 		c->state = ENGINE_DONE;
 }
 
+/* Bytes waiting in a socket's receive queue (FIONREAD) or unread by its
+ * peer (SIOCOUTQ); -1 when the kernel will not say. */
+static int
+queued(int fd, unsigned long req)
+{
+	int n = 0;
+
+	return ioctl(fd, req, &n) == 0 ? n : -1;
+}
+
+int
+engine_conn_stop(struct engine_conn *c)
+{
+	if (c->state != ENGINE_RELAYING)
+		return EPROTO;
+	/* Pass on what the application wrote before asking. */
+	(void)engine_conn_run(c);
+	if (c->state != ENGINE_RELAYING || c->up.len != 0 || c->down.len != 0 || c->app_eof ||
+	    (c->peer_eof && !c->peer_notified) || queued(c->app_fd, FIONREAD) != 0 ||
+	    queued(c->app_fd, SIOCOUTQ) != 0)
+		return EPROTO;
+	c->state = ENGINE_STOPPING;
+	c->up_peer_want = c->down_peer_want = 0;
+	return 0;
+}
+
+int
+engine_conn_take_peer_fd(struct engine_conn *c)
+{
+	int fd = c->peer_fd;
+
+	if (c->state != ENGINE_STOPPED)
+		return -1;
+	c->peer_fd = -1;
+	return fd;
+}
+
+/* close_notify out, the partner's in: then the TCP socket is plain again. */
+static void
+do_stop(struct engine_conn *c)
+{
+	int r, e;
+
+	ERR_clear_error();
+	r = SSL_shutdown(c->ssl);
+	if (r == 0) {
+		ERR_clear_error();
+		r = SSL_shutdown(c->ssl);
+	}
+	if (r == 1) {
+		c->state = ENGINE_STOPPED;
+		c->down_peer_want = 0;
+		return;
+	}
+	e = SSL_get_error(c->ssl, r);
+	if (r == 0 || e == SSL_ERROR_WANT_READ)
+		c->down_peer_want = ENGINE_WANT_READ;
+	else if (e == SSL_ERROR_WANT_WRITE)
+		c->down_peer_want = ENGINE_WANT_WRITE;
+	else
+		fail(c, 406, "Connection Stop", "the partner did not end TLS cleanly "
+		    "(data or an error instead of close_notify)");
+}
+
 enum engine_state
 engine_conn_run(struct engine_conn *c)
 {
 	bool progress = true;
 
+	if (c->state == ENGINE_STOPPING)
+		do_stop(c);
 	if (c->state == ENGINE_HANDSHAKING)
 		do_handshake(c);
 	while (c->state == ENGINE_RELAYING && progress) {
@@ -417,7 +492,7 @@ engine_conn_interest(const struct engine_conn *c, unsigned *app, unsigned *peer)
 {
 	*app = 0;
 	*peer = 0;
-	if (c->state == ENGINE_HANDSHAKING) {
+	if (c->state == ENGINE_HANDSHAKING || c->state == ENGINE_STOPPING) {
 		*peer = c->down_peer_want;
 		return;
 	}

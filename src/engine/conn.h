@@ -27,7 +27,9 @@ enum engine_state {
 	ENGINE_HANDSHAKING = 0,
 	ENGINE_RELAYING,
 	ENGINE_DONE,    /* both directions closed cleanly */
-	ENGINE_FAILED   /* see engine_conn_failure() */
+	ENGINE_FAILED,  /* see engine_conn_failure() */
+	ENGINE_STOPPING,/* TLS being shut down, the TCP connection kept */
+	ENGINE_STOPPED  /* TLS ended both ways; the TCP socket can go back */
 };
 
 /* Poll interest bits, the same values as POLLIN/POLLOUT. */
@@ -86,6 +88,21 @@ int engine_conn_failure(const struct engine_conn *c, const char **event, const c
  * closes its descriptors.
  */
 void engine_conn_abort(struct engine_conn *c, int rc, const char *event, const char *why);
+
+/*
+ * Starts ending TLS while keeping the TCP connection (TTLS_STOP_CONNECTION):
+ * first passes on whatever the application already wrote, then, if
+ * nothing is left in flight either way, sends close_notify and waits for
+ * the partner's (state ENGINE_STOPPING, then ENGINE_STOPPED).  Returns 0,
+ * or EPROTO when data is still pending (the connection stays as it was).
+ */
+int engine_conn_stop(struct engine_conn *c);
+
+/*
+ * Hands the TCP socket to the caller (state ENGINE_STOPPED); the
+ * connection no longer closes it.  -1 in any other state.
+ */
+int engine_conn_take_peer_fd(struct engine_conn *c);
 
 /* Closes both descriptors and frees everything.  NULL is a no-op. */
 void engine_conn_free(struct engine_conn *c);

@@ -101,17 +101,51 @@ from_reply(struct attls_ioctl *req, const struct ctl_query_reply *r)
 	return 0;
 }
 
+/*
+ * TTLS_STOP_CONNECTION succeeded: the reply carried the TCP socket, which
+ * takes the place of the pair's end, in cleartext, remembered as a
+ * connection under ApplicationControlled so that a later
+ * TTLS_INIT_CONNECTION starts TLS again.
+ */
 static int
-ask(int fd, struct attls_ioctl *req, bool is_protected)
+stopped(int fd, int tcp, const struct shim_fd_info *info)
+{
+	struct shim_fd_info now = *info;
+	int fl = fcntl(fd, F_GETFL), fdfl = fcntl(fd, F_GETFD);
+	struct stat st;
+
+	if (fl < 0 || fdfl < 0 || fstat(tcp, &st) != 0 || shim_swap_in(fd, tcp, fl, fdfl) != 0) {
+		(void)shim_real()->close(tcp);
+		return ECONNRESET;
+	}
+	(void)shim_real()->close(tcp);
+	now.state = SHIM_FD_APPLCTL;
+	now.ino = (uint64_t)st.st_ino;
+	shim_fd_set(fd, &now);
+	return 0;
+}
+
+static int
+ask(int fd, struct attls_ioctl *req, const struct shim_fd_info *info)
 {
 	struct ctl_query q = { req->req_type, 0, 0, "" };
 	struct ctl_query_reply r;
 	bool cert = (req->req_type & TTLS_RETURN_CERTIFICATE) != 0;
+	bool is_protected = info != NULL;
+	int tcp = -1, e;
 	enum at_rc rc;
 
 	q.cert_max = cert ? req->buffer_len : 0;
 	memset(&r, 0, sizeof(r));
-	rc = shim_ctl_query(fd, &q, &r, cert ? req->buffer : NULL, q.cert_max, NULL, NULL);
+	rc = shim_ctl_query(fd, &q, &r, cert ? req->buffer : NULL, q.cert_max,
+	    is_protected && (req->req_type & TTLS_STOP_CONNECTION) != 0 ? &tcp : NULL, NULL);
+	if (rc == AT_OK && tcp >= 0) {
+		e = stopped(fd, tcp, info);
+		if (e != 0) {
+			(void)from_reply(req, &r);
+			return fail(e);
+		}
+	}
 	if (rc == AT_OK)
 		return from_reply(req, &r);
 	if (is_protected)
@@ -190,7 +224,7 @@ plain(int fd, struct attls_ioctl *req)
 		return fail(EPROTOTYPE);
 	if (shim_may_match(CTL_DIR_INBOUND, lport, rport) ||
 	    shim_may_match(CTL_DIR_OUTBOUND, lport, rport))
-		return ask(fd, req, false);
+		return ask(fd, req, NULL);
 	if ((req->req_type & ~TTLS_RETURN_CERTIFICATE) != 0)
 		return fail(EACCES);
 	req->stat_policy = TTLS_POL_NO_POLICY;
@@ -219,7 +253,7 @@ attls_ioctl(int fd, struct attls_ioctl *req)
 	    info.ino == (uint64_t)st.st_ino)
 		r = applctl(fd, req, &info);
 	else if (shim_lookup(fd, &info, true))
-		r = ask(fd, req, true);
+		r = ask(fd, req, &info);
 	else
 		r = plain(fd, req);
 	if (r == 0)

@@ -239,7 +239,7 @@ shim_ctl_query(int fd, const struct ctl_query *q, struct ctl_query_reply *r, voi
 	cookie = ++next_cookie;
 	at_buf_reset(&sendb);
 	rc = ctl_encode_query(&sendb, cookie, q, err);
-	if ((q->req_type & CTL_TTLS_INIT_CONNECTION) != 0)
+	if ((q->req_type & (CTL_TTLS_INIT_CONNECTION | CTL_TTLS_STOP_CONNECTION)) != 0)
 		long_wait_ms = init_timeout_ms();
 	if (rc == AT_OK)
 		rc = roundtrip(cookie, &fd, 1, CTL_QUERY_REPLY, &h, fds, &nfds, err);

@@ -100,6 +100,55 @@ cp "$T/client13.out" "$out"
 expect_out "the client got the answer after the KeyUpdate" "250 got: after the key update"
 cp "$T/policy12" "$T/policy"
 
+# Both ends transparent and in charge: the client asks for TLS after its
+# STARTTLS too, and both end TLS (TTLS_STOP_CONNECTION) and go on in
+# cleartext on the same sockets.
+cp "$T/ca.pem" "$T/client-ring.pem"
+cat "$T/policy12" - > "$T/policy" <<POLICY
+TTLSRule SmtpClientRule
+{
+  RemotePortRange 1024-65535
+  Jobname SMTPC
+  Direction Outbound
+  TTLSGroupActionRef grp
+  TTLSEnvironmentActionRef cenv
+}
+TTLSEnvironmentAction cenv
+{
+  HandshakeRole Client
+  TTLSKeyringParms
+  {
+    Keyring $T/client-ring.pem
+  }
+  TTLSEnvironmentAdvancedParms
+  {
+    ApplicationControlled On
+  }
+}
+POLICY
+expect_ok "refresh with a client rule" attls refresh
+rm -f "$T/port"
+attls run -j SMTPD -- attls-starttls "$T/port" stop > "$T/server-stop.out" 2>&1 &
+srv=$!
+i=0
+until [ -s "$T/port" ]; do i=$((i + 1)); [ $i -gt 200 ] && break; sleep 0.05; done
+port=$(cat "$T/port")
+expect_ok "client asks for TLS, then stops it" timeout 60 attls run -j SMTPC -- attls-starttls -c "$port"
+expect_out "client INIT" "^client-init: policy=5 conn=3 prot=0303"
+expect_out "client secure reply" "^client secure reply: 250 got: secret over tls"
+expect_out "client STOP: back to cleartext" "^client-stop: policy=5 conn=1"
+expect_out "cleartext after STOP" "^client clear reply: 221 cleartext bye"
+wait $srv
+srv=
+cp "$T/server-stop.out" "$out"
+expect_out "server got the secure line" "^secure line: secret over tls$"
+expect_out "server STOP" "^stop: policy=5 conn=1"
+expect_out "server got the cleartext line" "^clear line: QUIT in cleartext$"
+cp "$T/attlsd.log" "$out"
+expect_out "EZD1283I Connection Stop" "EZD1283I .*RC: 0 Connection Stop"
+cp "$T/policy12" "$T/policy"
+expect_ok "refresh back" attls refresh
+
 # The same program under a rule without ApplicationControlled: it is
 # protected from accept() on, and its TTLS_INIT_CONNECTION is refused.
 sed 's/    ApplicationControlled On/    ApplicationControlled Off/' "$T/policy" > "$T/policy2"

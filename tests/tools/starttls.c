@@ -5,7 +5,11 @@
  * attls for the handshake with attls_ioctl(TTLS_INIT_CONNECTION) and goes
  * on with the same socket.  It never touches a key.
  *
- *   attls-starttls PORTFILE
+ *   attls-starttls PORTFILE [stop]   the server; with "stop" it ends TLS
+ *                                    after the secure exchange and goes on
+ *                                    in cleartext (TTLS_STOP_CONNECTION)
+ *   attls-starttls -c PORT           the matching client, which asks for
+ *                                    TLS and stops it the same way
  *
  * Prints the policy and connection states it saw before and after, one
  * per line ("before: policy=5 conn=1", "after: policy=4 conn=3 prot=0303
@@ -71,6 +75,57 @@ query(ioctl_fn fn, int fd, unsigned req_type, const char *label)
 	return 0;
 }
 
+static int
+expect_prefix(int fd, const char *prefix, char *line, size_t size)
+{
+	do {
+		if (read_line(fd, line, size) <= 0)
+			return -1;
+	} while (strncmp(line, prefix, strlen(prefix)) != 0 && line[3] == '-');
+	return strncmp(line, prefix, strlen(prefix)) == 0 ? 0 : -1;
+}
+
+/* The client: cleartext greeting, STARTTLS, TLS, then back to cleartext. */
+static int
+client(ioctl_fn fn, const char *port_text)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	char line[512];
+	unsigned port = 0;
+	size_t i;
+	int fd;
+
+	for (i = 0; port_text[i] >= '0' && port_text[i] <= '9' && port < 65536; i++)
+		port = port * 10 + (unsigned)(port_text[i] - '0');
+	if (port_text[i] != '\0' || port == 0 || port > 65535)
+		return 2;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons((uint16_t)port);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+		perror("attls-starttls: connect");
+		return 1;
+	}
+	if (expect_prefix(fd, "220", line, sizeof(line)) != 0 ||
+	    say(fd, "EHLO client\r\n") != 0 ||
+	    expect_prefix(fd, "250 ", line, sizeof(line)) != 0 ||
+	    say(fd, "STARTTLS\r\n") != 0 ||
+	    expect_prefix(fd, "220", line, sizeof(line)) != 0)
+		return 1;
+	if (query(fn, fd, TTLS_INIT_CONNECTION, "client-init") != 0 ||
+	    say(fd, "secret over tls\n") != 0 ||
+	    expect_prefix(fd, "250 got:", line, sizeof(line)) != 0)
+		return 1;
+	printf("client secure reply: %s", line);
+	if (query(fn, fd, TTLS_STOP_CONNECTION, "client-stop") != 0 ||
+	    say(fd, "QUIT in cleartext\n") != 0 ||
+	    expect_prefix(fd, "221", line, sizeof(line)) != 0)
+		return 1;
+	printf("client clear reply: %s", line);
+	(void)close(fd);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -82,8 +137,9 @@ main(int argc, char **argv)
 	int l, fd;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc != 2) {
-		fprintf(stderr, "usage: attls-starttls PORTFILE\n");
+	if (argc != 2 && !(argc == 3 && (strcmp(argv[1], "-c") == 0 ||
+	    strcmp(argv[2], "stop") == 0))) {
+		fprintf(stderr, "usage: attls-starttls PORTFILE [stop] | -c PORT\n");
 		return 2;
 	}
 	*(void **)(&fn) = dlsym(RTLD_DEFAULT, "attls_ioctl");
@@ -91,6 +147,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "attls-starttls: attls_ioctl not found (run under attls run)\n");
 		return 1;
 	}
+	if (strcmp(argv[1], "-c") == 0)
+		return client(fn, argv[2]);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	l = socket(AF_INET, SOCK_STREAM, 0);
 	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(l, 1) != 0 ||
@@ -140,6 +198,16 @@ main(int argc, char **argv)
 	(void)snprintf(answer, sizeof(answer), "250 got: %s\r\n", line);
 	if (say(fd, answer) != 0)
 		return 1;
+	if (argc == 3) {
+		/* Back to cleartext on the same socket, then one more exchange. */
+		if (query(fn, fd, TTLS_STOP_CONNECTION, "stop") != 0 ||
+		    read_line(fd, line, sizeof(line)) <= 0)
+			return 1;
+		line[strcspn(line, "\r\n")] = '\0';
+		printf("clear line: %s\n", line);
+		if (say(fd, "221 cleartext bye\r\n") != 0)
+			return 1;
+	}
 	(void)shutdown(fd, SHUT_WR);
 	while (read_line(fd, line, sizeof(line)) > 0)
 		;
