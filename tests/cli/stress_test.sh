@@ -1,6 +1,8 @@
 # stress_test.sh - hundreds of concurrent connections where both ends are
 # transparent: attls-stress runs under `attls run -j STRESS` as the server
-# (an inbound Server rule) and as every client (an outbound Client rule).
+# (an inbound ServerWithClientAuth rule that requires and verifies a client
+# certificate) and as every client (an outbound Client rule presenting one):
+# mutual TLS both ways on one host.
 # It transfers random sizes in a known pattern one or both ways, with
 # half-closes, clients that close mid-transfer and children killed while
 # holding connections, and checks every byte; once with TLS 1.2, then again
@@ -60,7 +62,13 @@ printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$T/ext"
 openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
 	-out "$T/srv.crt" -days 2 -extfile "$T/ext" 2>/dev/null
 cat "$T/srv.crt" "$T/srv.key" "$T/ca.pem" > "$T/server-ring.pem"
-cp "$T/ca.pem" "$T/client-ring.pem"
+# The client side presents its own certificate: mutual TLS both ways, the
+# server requiring and verifying it (ServerWithClientAuth, Required).
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/clt.key" \
+	-out "$T/clt.csr" -subj "/CN=stress client" 2>/dev/null
+openssl x509 -req -in "$T/clt.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
+	-out "$T/clt.crt" -days 2 2>/dev/null
+cat "$T/clt.crt" "$T/clt.key" "$T/ca.pem" > "$T/client-ring.pem"
 
 # write_policy TLSV1.2 TLSV1.3: the server's protocol versions (the client
 # offers both).
@@ -93,7 +101,7 @@ TTLSGroupAction grp
 }
 TTLSEnvironmentAction srvenv
 {
-  HandshakeRole Server
+  HandshakeRole ServerWithClientAuth
   TTLSKeyringParms
   {
     Keyring $T/server-ring.pem
@@ -102,6 +110,7 @@ TTLSEnvironmentAction srvenv
   {
     TLSv1.2 $1
     TLSv1.3 $2
+    ClientAuthType Required
     HandshakeTimeout 60
   }
 }
