@@ -40,6 +40,9 @@ check-sanitize: deps
 # full suite's.
 check: check-sanitize check-main
 
+demo: build
+	./scripts/demo.sh $(BUILD)
+
 bench: build
 	cmake --build $(BUILD) --target bench_all
 
