@@ -8,14 +8,7 @@ set -u
 T=$ATTLS_TMP
 export ATTLS_SOCKET="$T/attlsd.sock"
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-keyout "$T/ca.key" -out "$T/ca.pem" -subj "/CN=attls test CA" -days 2 \
-	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=keyCertSign" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/srv.key" \
-	-out "$T/srv.csr" -subj "/CN=localhost" 2>/dev/null
-openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
-	-out "$T/srv.crt" -days 2 2>/dev/null
-cat "$T/srv.crt" "$T/srv.key" "$T/ca.pem" > "$T/ring.pem"
+make_pki "$T"
 cat > "$T/policy" <<POLICY
 TTLSRule SmtpRule
 {
@@ -35,7 +28,7 @@ TTLSEnvironmentAction env
   HandshakeRole Server
   TTLSKeyringParms
   {
-    Keyring $T/ring.pem
+    Keyring $T/server-ring.pem
   }
   TTLSEnvironmentAdvancedParms
   {
@@ -43,14 +36,10 @@ TTLSEnvironmentAction env
   }
 }
 POLICY
-attlsd -f -p "$T/policy" --workers 2 2> "$T/attlsd.log" &
-daemon=$!
+daemon=
 srv=
 trap 'st=$?; kill $daemon $srv 2>/dev/null || :; wait 2>/dev/null || :; exit $st' EXIT
-i=0
-until grep -q EZD1586I "$T/attlsd.log" 2>/dev/null; do
-	i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.1
-done
+start_attlsd "$T/policy" "$T/attlsd.log"
 
 attls run -j SMTPD -- attls-starttls "$T/port" > "$T/server.out" 2>&1 &
 srv=$!

@@ -9,15 +9,7 @@ T=$ATTLS_TMP
 export ATTLS_SOCKET="$T/attlsd.sock"
 
 # A CA, and a server certificate it signs, made here for this run only.
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-keyout "$T/ca.key" -out "$T/ca.pem" -subj "/CN=attls test CA" -days 2 \
-	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=keyCertSign" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/srv.key" \
-	-out "$T/srv.csr" -subj "/CN=localhost" 2>/dev/null
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$T/ext"
-openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
-	-out "$T/srv.crt" -days 2 -extfile "$T/ext" 2>/dev/null
-cat "$T/srv.crt" "$T/srv.key" "$T/ca.pem" > "$T/server-ring.pem"
+make_pki "$T"
 cp "$T/ca.pem" "$T/client-ring.pem"
 
 write_policy() {
@@ -76,19 +68,9 @@ POLICY
 }
 write_policy
 
-attlsd -f -p "$T/policy" --workers 2 2> "$T/attlsd.log" &
-daemon=$!
+daemon=
 trap 'st=$?; kill $daemon 2>/dev/null || :; wait 2>/dev/null || :; exit $st' EXIT
-i=0
-while ! grep -q EZD1586I "$T/attlsd.log" 2>/dev/null; do
-	i=$((i + 1))
-	if [ $i -gt 100 ] || ! kill -0 $daemon 2>/dev/null; then
-		cat "$T/attlsd.log"
-		echo "attlsd did not start"
-		exit 1
-	fi
-	sleep 0.1
-done
+start_attlsd "$T/policy" "$T/attlsd.log"
 ok
 
 wait_port() {

@@ -40,12 +40,7 @@ port=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$T/s_server.out")
 sed "s/Port                   9443/Port                   $port/" \
 	"$ATTLS_SOURCE_DIR/examples/seed-batch-client.policy" > "$T/policy"
 expect_ok "policy check" attls policy check "$T/policy"
-attlsd -f -p "$T/policy" --workers 2 2> "$T/attlsd.log" &
-daemon=$!
-i=0
-until grep -q EZD1586I "$T/attlsd.log" 2>/dev/null; do
-	i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.1
-done
+start_attlsd "$T/policy" "$T/attlsd.log"
 
 # USER1GET: plain HTTP from curl, TLS 1.2 with USER1's certificate on the wire.
 expect_ok "curl as USER1GET" attls run -j USER1GET -- curl -sS --max-time 20 "http://127.0.0.1:$port/"

@@ -36,12 +36,7 @@ port=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$T/server.out" | head -1)
 sed "s/Port             2445/Port             $port/" \
 	"$ATTLS_SOURCE_DIR/examples/seed-db2-server.policy" > "$T/policy"
 expect_ok "policy check" attls policy check "$T/policy"
-attlsd -f -p "$T/policy" --workers 2 2> "$T/attlsd.log" &
-daemon=$!
-i=0
-until grep -q EZD1586I "$T/attlsd.log" 2>/dev/null; do
-	i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.1
-done
+start_attlsd "$T/policy" "$T/attlsd.log"
 url="https://wg31.washington.ibm.com:$port/"
 resolve="wg31.washington.ibm.com:$port:127.0.0.1"
 

@@ -38,3 +38,38 @@ finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
+
+# make_pki DIR: a CA made for this run (DIR/ca.pem, DIR/ca.key) and an
+# ECDSA P-256 server certificate it signs for localhost and 127.0.0.1
+# (DIR/srv.crt, DIR/srv.key); DIR/server-ring.pem holds certificate, key
+# and CA, ready for a policy's Keyring.
+make_pki() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$1/ca.key" -out "$1/ca.pem" -subj "/CN=attls test CA" -days 2 \
+		-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=keyCertSign" \
+		2>/dev/null
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1/srv.key" \
+		-out "$1/srv.csr" -subj "/CN=localhost" 2>/dev/null
+	printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$1/ext"
+	openssl x509 -req -in "$1/srv.csr" -CA "$1/ca.pem" -CAkey "$1/ca.key" -CAcreateserial \
+		-out "$1/srv.crt" -days 2 -extfile "$1/ext" 2>/dev/null
+	cat "$1/srv.crt" "$1/srv.key" "$1/ca.pem" > "$1/server-ring.pem"
+}
+
+# start_attlsd POLICY LOG: attlsd in the background on $ATTLS_SOCKET with
+# two workers, its log in LOG; sets $daemon and waits until the policy is
+# installed (EZD1586I), or ends the test showing the log.
+start_attlsd() {
+	attlsd -f -p "$1" --workers 2 2> "$2" &
+	daemon=$!
+	i=0
+	until grep -q EZD1586I "$2" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 300 ] || ! kill -0 "$daemon" 2>/dev/null; then
+			cat "$2"
+			echo "attlsd did not start"
+			exit 1
+		fi
+		sleep 0.1
+	done
+}

@@ -53,15 +53,7 @@ case $lim in
 	;;
 esac
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-keyout "$T/ca.key" -out "$T/ca.pem" -subj "/CN=attls stress CA" -days 2 \
-	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=keyCertSign" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/srv.key" \
-	-out "$T/srv.csr" -subj "/CN=localhost" 2>/dev/null
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$T/ext"
-openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
-	-out "$T/srv.crt" -days 2 -extfile "$T/ext" 2>/dev/null
-cat "$T/srv.crt" "$T/srv.key" "$T/ca.pem" > "$T/server-ring.pem"
+make_pki "$T"
 # The client side presents its own certificate: mutual TLS both ways, the
 # server requiring and verifying it (ServerWithClientAuth, Required).
 openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/clt.key" \
@@ -143,20 +135,10 @@ expect_fail "attlsd refuses a bad first policy with status 1" 1 \
 expect_out "the refusal is explained" 'EZZ8438I .*bad-policy:3:'
 expect_no_out "no sanitizer report from the refusal" 'runtime error|Sanitizer'
 
-attlsd -f -p "$T/policy" --workers 2 2> "$T/attlsd.log" &
-daemon=$!
+daemon=
 stress=
 trap 'st=$?; kill $stress $daemon 2>/dev/null || :; wait 2>/dev/null || :; exit $st' EXIT
-i=0
-while ! grep -q EZD1586I "$T/attlsd.log" 2>/dev/null; do
-	i=$((i + 1))
-	if [ $i -gt 300 ] || ! kill -0 $daemon 2>/dev/null; then
-		cat "$T/attlsd.log"
-		echo "FAIL: attlsd did not start"
-		exit 1
-	fi
-	sleep 0.1
-done
+start_attlsd "$T/policy" "$T/attlsd.log"
 
 # shellcheck disable=SC2012
 fds() { ls "/proc/$daemon/fd" 2>/dev/null | wc -l; }

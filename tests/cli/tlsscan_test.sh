@@ -81,20 +81,10 @@ POLICY
 write_policy C02FC030 Off On Off
 expect_ok "policy check" attls policy check "$T/policy"
 
-attlsd -f -p "$T/policy" --workers 2 2> "$T/attlsd.log" &
-daemon=$!
+daemon=
 srv=
 trap 'st=$?; kill $srv $daemon 2>/dev/null || :; wait 2>/dev/null || :; exit $st' EXIT
-i=0
-while ! grep -q EZD1586I "$T/attlsd.log" 2>/dev/null; do
-	i=$((i + 1))
-	if [ $i -gt 300 ] || ! kill -0 $daemon 2>/dev/null; then
-		cat "$T/attlsd.log"
-		echo "FAIL: attlsd did not start"
-		exit 1
-	fi
-	sleep 0.1
-done
+start_attlsd "$T/policy" "$T/attlsd.log"
 
 # The endpoint: a plain program that accepts and reads each connection.
 attls run -j SCANSRV -- attls-stress -S "$T/port" > "$T/server.out" 2>&1 &
