@@ -292,7 +292,10 @@ pump_down(struct engine_conn *c)
 
 	for (;;) {
 		if (c->down.len > c->down.off) {
-			n = write(c->app_fd, c->down.p + c->down.off, c->down.len - c->down.off);
+			/* send, not write: a closed application end must give EPIPE,
+			 * never SIGPIPE, whatever the process does with signals. */
+			n = send(c->app_fd, c->down.p + c->down.off, c->down.len - c->down.off,
+			    MSG_NOSIGNAL);
 			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 				c->down_app_blocked = true;
 				break;
@@ -300,10 +303,16 @@ pump_down(struct engine_conn *c)
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n < 0) {
-				/* The application closed its end: nothing more can be
-				 * delivered, so the connection is over. */
-				fail(c, 406, "Data Decryption", "the application closed its socket");
-				return false;
+				/* The application closed its socket (EPIPE): nothing
+				 * more can be delivered.  That is how a TCP program ends
+				 * a connection, not a TLS failure: drop what was on its
+				 * way in, stop reading the peer, and let pump_up pass on
+				 * what the application wrote before closing; its EOF then
+				 * ends the TLS side with a close_notify. */
+				buf_release(&c->down);
+				c->peer_eof = true;
+				c->app_shut = true;
+				return true;
 			}
 			c->down_app_blocked = false;
 			c->down.off += (size_t)n;

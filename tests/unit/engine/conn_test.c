@@ -331,6 +331,47 @@ test_protocol_mismatch(void **state)
 	policy_set_free(ss);
 }
 
+/*
+ * The server program closes its socket while the client is still sending:
+ * that is an ordinary end (EPIPE on the pair), so the engine ends the TLS
+ * side with a close_notify (state DONE, no failure), and the client
+ * program sees end-of-file.
+ */
+static void
+test_app_closes_while_peer_sends(void **state)
+{
+	struct policy_set *cs = testpolicy_load_env("  HandshakeRole Client\n");
+	struct policy_set *ss = testpolicy_load_env("  HandshakeRole Server\n");
+	SSL_CTX *cctx = testpolicy_ctx(testpolicy_actions(cs), NULL, &ca, 0);
+	SSL_CTX *sctx = testpolicy_ctx(testpolicy_actions(ss), &server_cert, &ca, 0);
+	struct engine_conn *e[2];
+	struct app apps[1] = { { 0 } };
+	int ctcp, stcp, sapp;
+
+	(void)state;
+	tcp_pair(&ctcp, &stcp);
+	e[0] = make_engine(ctcp, cctx, testpolicy_actions(cs), &apps[0].fd);
+	e[1] = make_engine(stcp, sctx, testpolicy_actions(ss), &sapp);
+	close(sapp); /* the server program is gone before reading anything */
+	/* Small enough for the socket buffers: in attlsd the finished engine
+	 * is freed and its TCP socket closed, which this loop does not do. */
+	apps[0].to_send = 100000;
+	apps[0].chunk = 65536;
+	apps[0].send_seed = 3;
+	drive(e, 2, apps, 1);
+	assert_int_equal(engine_conn_state(e[1]), ENGINE_DONE);
+	assert_int_equal(engine_conn_failure(e[1], NULL, NULL), 0);
+	assert_true(apps[0].eof);
+	assert_int_equal(apps[0].received, 0);
+	engine_conn_free(e[0]);
+	engine_conn_free(e[1]);
+	close(apps[0].fd);
+	SSL_CTX_free(cctx);
+	SSL_CTX_free(sctx);
+	policy_set_free(cs);
+	policy_set_free(ss);
+}
+
 int
 main(void)
 {
@@ -340,6 +381,7 @@ main(void)
 		cmocka_unit_test(test_one_way_then_close),
 		cmocka_unit_test(test_cleartext_to_tls_port),
 		cmocka_unit_test(test_protocol_mismatch),
+		cmocka_unit_test(test_app_closes_while_peer_sends),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
