@@ -7,6 +7,7 @@
 #                        each fuzz target for a bounded time
 #   make check-sanitize  only the ASan+UBSan part
 #   make bench           benchmarks (bench/)
+#   make bench-quick     the transparent-TLS comparison, short (under a minute)
 #   make lint            clang-tidy and cppcheck over src/
 
 BUILD        ?= build
@@ -15,7 +16,7 @@ JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS  ?=
 
-.PHONY: all deps build check check-main check-sanitize bench demo lint clean
+.PHONY: all deps build check check-main check-sanitize bench bench-quick demo lint clean
 
 all: build
 
@@ -45,6 +46,9 @@ demo: build
 
 bench: build
 	cmake --build $(BUILD) --target bench_all
+
+bench-quick: build
+	cmake --build $(BUILD) --target bench_quick
 
 lint: build
 	./scripts/lint.sh $(BUILD)
