@@ -102,11 +102,12 @@ expect_out "non-blocking: page over TLS" 's_server'
 expect_ok "exec'd child asks attlsd for the addresses" timeout 20 \
 	attls run -j CLIENT4 -- "$T/shim-client" exec "$sport" "$get"
 expect_out "exec: page over TLS" 's_server'
-if [ $san -eq 0 ] && command -v curl >/dev/null 2>&1; then
+if [ $san -eq 0 ]; then
 	expect_ok "curl" timeout 20 attls run -j CLIENT5 -- curl -sS "http://127.0.0.1:$sport/"
 	expect_out "curl: page over TLS" 's_server'
 else
-	echo "skipped: curl (not installed, or the shim is built with a sanitizer)"
+	# Only in a sanitizer build (make check runs this test in the gcc build).
+	echo "not run here: curl under a sanitizer-built shim (curl has no sanitizer runtime)"
 fi
 wait $srv 2>/dev/null
 srv=
