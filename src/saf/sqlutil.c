@@ -144,3 +144,28 @@ out:
 	sqlite3_finalize(st);
 	return rc;
 }
+
+enum at_rc
+saf_sql_each_row(struct saf_db *db, const char *sql, const char *arg1, const char *arg2,
+    saf_sql_row_cb cb, void *ctx, const char *what, struct at_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum at_rc rc = saf_db_prepare(db, sql, &st, err);
+	int row = 0;
+
+	if (rc != AT_OK)
+		goto out;
+	saf_sql_bind(st, 1, arg1);
+	saf_sql_bind(st, 2, arg2);
+	for (;;) {
+		rc = saf_sql_row(db, st, &row, what, err);
+		if (rc != AT_OK || !row)
+			break;
+		rc = cb(ctx, st, err);
+		if (rc != AT_OK)
+			break;
+	}
+out:
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -55,4 +55,14 @@ AT_MUST_CHECK enum at_rc saf_sql_set_col(struct saf_db *db, const char *sql,
     const char *name, const char *text, int64_t num, int use_num, const char *what,
     struct at_err *err);
 
+/*
+ * Runs sql with ?1 = arg1 and ?2 = arg2 (NULL binds SQL NULL) and calls cb
+ * with the statement positioned on each row, stopping at the first error.
+ * what names the query in an error ("listing mappings").
+ */
+typedef enum at_rc (*saf_sql_row_cb)(void *ctx, sqlite3_stmt *st, struct at_err *err);
+AT_MUST_CHECK enum at_rc saf_sql_each_row(struct saf_db *db, const char *sql,
+    const char *arg1, const char *arg2, saf_sql_row_cb cb, void *ctx, const char *what,
+    struct at_err *err);
+
 #endif

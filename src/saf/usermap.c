@@ -162,33 +162,31 @@ certmap_row(sqlite3_stmt *st, struct saf_certmap *m)
 	    SAF_TRUST_TRUST;
 }
 
+struct certmap_walk {
+	saf_certmap_cb cb;
+	void *ctx;
+};
+
+static enum at_rc
+certmap_visit(void *ctx, sqlite3_stmt *st, struct at_err *err)
+{
+	struct certmap_walk *w = ctx;
+	struct saf_certmap m;
+
+	certmap_row(st, &m);
+	return w->cb(w->ctx, &m, err);
+}
+
 enum at_rc
 saf_certmap_each(struct saf_db *db, const char *userid, const char *label,
     saf_certmap_cb cb, void *ctx, struct at_err *err)
 {
-	struct saf_certmap m;
-	sqlite3_stmt *st = NULL;
-	enum at_rc rc;
-	int row = 1;
+	struct certmap_walk w = { cb, ctx };
 
-	rc = saf_db_prepare(db, "SELECT userid, label, subject_filter,"
+	return saf_sql_each_row(db, "SELECT userid, label, subject_filter,"
 	    " issuer_filter, trust FROM cert_maps"
 	    " WHERE (?1 IS NULL OR userid = ?1) AND (?2 IS NULL OR label = ?2)"
-	    " ORDER BY id", &st, err);
-	if (rc != AT_OK)
-		goto out;
-	saf_sql_bind(st, 1, userid);
-	saf_sql_bind(st, 2, label);
-	while (rc == AT_OK) {
-		rc = saf_sql_row(db, st, &row, "listing mappings", err);
-		if (rc != AT_OK || !row)
-			break;
-		certmap_row(st, &m);
-		rc = cb(ctx, &m, err);
-	}
-out:
-	sqlite3_finalize(st);
-	return rc;
+	    " ORDER BY id", userid, label, certmap_visit, &w, "listing mappings", err);
 }
 
 /* The best filter for a subject and issuer, while walking cert_maps. */

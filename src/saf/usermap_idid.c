@@ -122,32 +122,31 @@ idid_row(sqlite3_stmt *st, struct saf_idid *m)
 	saf_sql_text(st, 3, m->registry, sizeof(m->registry));
 }
 
+struct idid_walk {
+	saf_idid_cb cb;
+	void *ctx;
+};
+
+static enum at_rc
+idid_visit(void *ctx, sqlite3_stmt *st, struct at_err *err)
+{
+	struct idid_walk *w = ctx;
+	struct saf_idid m;
+
+	idid_row(st, &m);
+	return w->cb(w->ctx, &m, err);
+}
+
 enum at_rc
 saf_idid_each(struct saf_db *db, const char *userid, const char *label,
     saf_idid_cb cb, void *ctx, struct at_err *err)
 {
-	struct saf_idid m;
-	sqlite3_stmt *st = NULL;
-	enum at_rc rc;
-	int row = 1;
+	struct idid_walk w = { cb, ctx };
 
-	rc = saf_db_prepare(db, "SELECT userid, label, user_did_filter, registry"
+	return saf_sql_each_row(db, "SELECT userid, label, user_did_filter, registry"
 	    " FROM idid_maps WHERE (?1 IS NULL OR userid = ?1)"
-	    " AND (?2 IS NULL OR label = ?2) ORDER BY id", &st, err);
-	if (rc != AT_OK)
-		goto out;
-	saf_sql_bind(st, 1, userid);
-	saf_sql_bind(st, 2, label);
-	while (rc == AT_OK) {
-		rc = saf_sql_row(db, st, &row, "listing mappings", err);
-		if (rc != AT_OK || !row)
-			break;
-		idid_row(st, &m);
-		rc = cb(ctx, &m, err);
-	}
-out:
-	sqlite3_finalize(st);
-	return rc;
+	    " AND (?2 IS NULL OR label = ?2) ORDER BY id", userid, label, idid_visit, &w,
+	    "listing mappings", err);
 }
 
 struct best_idid {
