@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# profile.sh bulk|handshake|latency - attlsd under valgrind's callgrind
-# while netbench drives one attls workload (TLS 1.3, both ends under
-# `attls run`, as in run.sh), then the functions that cost the most,
-# self and inclusive.  The callgrind file is left in the current
-# directory as callgrind.WORKLOAD.out for callgrind_annotate or
-# kcachegrind.
+# profile.sh bulk|handshake|latency [perf] - attlsd under valgrind's
+# callgrind (or, with "perf", sampled by perf on the CPU clock at full
+# speed) while netbench drives one attls workload (TLS 1.3, both ends
+# under `attls run`, as in run.sh), then the functions that cost the
+# most.  The profile is left in the current directory as
+# callgrind.WORKLOAD.out (for callgrind_annotate or kcachegrind) or
+# perf.WORKLOAD.data (for perf report).
 #
 # Run it from the build directory's bench/ target environment, e.g.
 #   NETBENCH=build/bench/netbench ATTLSD=build/src/daemon/attlsd \
@@ -21,13 +22,20 @@ latency)   ARGS="--mode lat --seconds 4 --warmup 1" ;;
 *) echo "usage: profile.sh bulk|handshake|latency" >&2; exit 2 ;;
 esac
 W=$1
+TOOL=${2:-callgrind}
+case $TOOL in callgrind|perf) ;; *) echo "usage: profile.sh WORKLOAD [perf]" >&2; exit 2 ;; esac
 for v in NETBENCH ATTLSD ATTLS ATTLS_PRELOAD; do
 	eval "p=\${$v:-}"
 	[ -n "$p" ] && [ -e "$p" ] || { echo "profile.sh: set $v" >&2; exit 2; }
 done
-command -v valgrind >/dev/null 2>&1 || { echo "profile.sh: needs valgrind" >&2; exit 2; }
+if [ "$TOOL" = perf ]; then
+	command -v perf >/dev/null 2>&1 || { echo "profile.sh: needs perf" >&2; exit 2; }
+	OUT=$(pwd)/perf.$W.data
+else
+	command -v valgrind >/dev/null 2>&1 || { echo "profile.sh: needs valgrind" >&2; exit 2; }
+	OUT=$(pwd)/callgrind.$W.out
+fi
 export ATTLS_PRELOAD
-OUT=$(pwd)/callgrind.$W.out
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/attls-profile.XXXXXX")
 PIDS=""
@@ -111,7 +119,12 @@ TTLSEnvironmentAction cltenv
 }
 POLICY
 
-valgrind --tool=callgrind --callgrind-out-file="$OUT" "$ATTLSD" -f -p "$T/policy" \
+if [ "$TOOL" = perf ]; then
+	set -- perf record -q -e cpu-clock -F 2000 -g -o "$OUT" --
+else
+	set -- valgrind --tool=callgrind --callgrind-out-file="$OUT"
+fi
+"$@" "$ATTLSD" -f -p "$T/policy" \
 	--socket "$ATTLS_SOCKET" --db "$T/none.db" --workers "$(nproc)" 2> "$T/attlsd.log" &
 D=$!; PIDS="$PIDS $D"
 i=0
@@ -132,8 +145,14 @@ done
 # shellcheck disable=SC2086
 "$ATTLS" run -j NBCLIENT -- "$NETBENCH" client --port "$(cat "$T/port")" $ARGS
 kill $S; wait $S 2>/dev/null || :
-kill $D; wait $D 2>/dev/null || :
+kill -INT $D; wait $D 2>/dev/null || :
 PIDS=""
+if [ "$TOOL" = perf ]; then
+	echo "== self (share of attlsd's samples) =="
+	perf report -i "$OUT" --no-children --sort dso,symbol --stdio 2>/dev/null |
+		grep -E '^ +[0-9]' | head -40
+	exit 0
+fi
 echo "== self =="
 callgrind_annotate --inclusive=no "$OUT" 2>/dev/null | sed -n '/PROGRAM TOTALS/,+25p'
 echo "== inclusive =="

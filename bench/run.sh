@@ -34,6 +34,7 @@ else
 fi
 MEMDONE=
 CPS_CONNS=16
+ATTLS_JOB=NBCLIENT   # the client rule with session resumption
 
 die() { echo "run.sh: $*" >&2; exit 1; }
 
@@ -169,6 +170,15 @@ TTLSRule BenchClient
   TTLSGroupActionRef grp
   TTLSEnvironmentActionRef cltenv
 }
+TTLSRule BenchClientNoResume
+{
+  RemotePortRange 1024-65535
+  Jobname NBFULL
+  Direction Outbound
+  Priority 80
+  TTLSGroupActionRef grp
+  TTLSEnvironmentActionRef fullenv
+}
 TTLSGroupAction grp
 {
   TTLSEnabled On
@@ -207,6 +217,28 @@ TTLSEnvironmentAction cltenv
     HostReferenceIdDNS localhost
     TLSv1.2 $v12
     TLSv1.3 $v13
+  }
+}
+TTLSEnvironmentAction fullenv
+{
+  HandshakeRole Client
+  TTLSKeyringParms
+  {
+    Keyring $T/client-ring.pem
+  }
+  TTLSCipherParms
+  {
+    V3CipherSuites4Char $suite
+  }
+  TTLSEnvironmentAdvancedParms
+  {
+    HostReferenceIdDNS localhost
+    TLSv1.2 $v12
+    TLSv1.3 $v13
+  }
+  TTLSGskAdvancedParms
+  {
+    GSK_V3_SIDCACHE_SIZE 0
   }
 }
 POLICY
@@ -306,7 +338,7 @@ client() {      # CONTENDER PORT ARGS...
 	plain)   "$NETBENCH" client --port "$port" "$@" ;;
 	openssl) "$NETBENCH" client --port "$port" $TLSARGS "$@" ;;
 	stunnel) "$NETBENCH" client --port "$port" "$@" ;;
-	attls)   "$ATTLS" run -j NBCLIENT -- "$NETBENCH" client --port "$port" "$@" ;;
+	attls)   "$ATTLS" run -j "$ATTLS_JOB" -- "$NETBENCH" client --port "$port" "$@" ;;
 	shim)    "$ATTLS" run -j NBNORULE -- "$NETBENCH" client --port "$port" "$@" ;;
 	esac
 }
@@ -376,13 +408,17 @@ measure_version() {  # VERSION
 		done
 		for kind in full resume; do
 			for c in $(order $r $CONTENDERS); do
-				extra=""
-				[ $kind = resume ] && extra=--resume
+				# Full handshakes: stunnel's [full] service has
+				# sessionResume = no, attls's NBFULL rule a client
+				# session cache of size 0.
+				extra=""; ATTLS_JOB=NBFULL
+				[ $kind = resume ] && { extra=--resume; ATTLS_JOB=NBCLIENT; }
 				line=$(client $c "$(port_for $c $kind)" --mode cps --conns $CPS_CONNS \
 					--seconds $SECS --warmup $WARM $extra) || line=""
 				record "cps_$kind.$ver" $c "$(echo "$line" | field rate)" "$line"
 			done
 		done
+		ATTLS_JOB=NBCLIENT
 		for c in $(order $r $CONTENDERS); do
 			line=$(client $c "$(port_for $c)" --mode lat --seconds $SECS --warmup $WARM) || line=""
 			record "lat_p50.$ver" $c "$(echo "$line" | field p50_us)" "$line"

@@ -81,8 +81,10 @@ copy_peer(struct attlsd_conn *c, SSL *ssl)
 	peer = SSL_get0_peer_certificate(ssl);
 	if (peer == NULL)
 		return;
-	(void)X509_NAME_oneline(X509_get_subject_name(peer), c->peer_subject,
-	    (int)sizeof(c->peer_subject));
+	/* Allocated only for the ends that have a partner certificate: most
+	 * server ends have none, and idle connections are counted in
+	 * thousands. */
+	c->peer_subject = X509_NAME_oneline(X509_get_subject_name(peer), NULL, 0);
 	len = i2d_X509(peer, NULL);
 	if (len > 0) {
 		unsigned char *p = malloc((size_t)len);
@@ -287,7 +289,7 @@ attlsd_conntab_format(struct attlsd_conntab *t, struct at_buf *out)
 		    c->jobname[0] ? c->jobname : "-", c->userid, c->rule->name,
 		    (unsigned long long)c->gen->id, state_name(c->state),
 		    c->protocol[0] ? c->protocol : "-", c->cipher, cn != NULL ? cn : "",
-		    c->peer_subject[0] ? c->peer_subject : "-",
+		    c->peer_subject != NULL ? c->peer_subject : "-",
 		    c->mapped_user[0] ? c->mapped_user : "-", (unsigned long long)c->to_peer, (unsigned long long)c->from_peer);
 	}
 	(void)pthread_mutex_unlock(&t->lock);

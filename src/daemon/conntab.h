@@ -45,7 +45,7 @@ struct attlsd_conn {
 	uint64_t to_peer, from_peer;
 	char protocol[16];
 	uint16_t cipher;
-	char peer_subject[256];
+	char *peer_subject;              /* one line (OPENSSL_malloc), or NULL */
 	uint8_t *peer_der;               /* peer certificate, DER (malloc) */
 	char mapped_user[16];            /* user the peer certificate maps to, or "" */
 	/* A TTLS_INIT_CONNECTION waiting for the handshake (else -1): the

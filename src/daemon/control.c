@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "ctl/proto.h"
 #include "daemon/ezd.h"
 #include "daemon/log.h"
+#include "engine/sesscache.h"
 #include "engine/tlsctx.h"
 
 enum at_rc
@@ -131,6 +133,20 @@ check_tcp(int fd, const struct ctl_map *m, struct ctl_addrs *a)
 	return true;
 }
 
+/* A client end resumes the last session this environment had with the
+ * same server, when it has one (engine/sesscache.h). */
+static void
+offer_session(SSL *ssl, const struct ctl_addrs *addrs)
+{
+	struct sockaddr_in6 peer;
+
+	memset(&peer, 0, sizeof(peer));
+	peer.sin6_family = AF_INET6;
+	memcpy(&peer.sin6_addr, addrs->raddr, 16);
+	peer.sin6_port = htons(addrs->rport);
+	(void)engine_sesscache_offer(ssl, (const struct sockaddr *)&peer, sizeof(peer));
+}
+
 static void
 log_ring_denial(const char *msg)
 {
@@ -164,7 +180,7 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 	struct at_err err;
 	struct stat st;
 	SSL *ssl = NULL;
-	int sp[2] = { -1, -1 }, sslrc = 0;
+	int sp[2] = { -1, -1 }, sslrc = 0, one = 1;
 	uint32_t secs;
 
 	c = calloc(1, sizeof(*c));
@@ -205,11 +221,21 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 		goto refuse;
 	}
 	c->app_ino = st.st_ino;
+	/* The relay writes whole TLS records, never a trickle of small
+	 * writes, so Nagle's algorithm buys nothing and costs a delayed-ACK
+	 * stall (about 40 ms) whenever a handshake flight or a small record
+	 * follows one not yet acknowledged.  stunnel sets it for the same
+	 * reason; a failure only costs speed, so it is not fatal. */
+	if (setsockopt(tcp_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0)
+		attlsd_log(LOG_DEBUG, false, "attlsd: TCP_NODELAY on CONNID %08X: %s", c->id,
+		    strerror(errno));
 	if (engine_tls_new(env->ctx, a, &ssl, &err) != AT_OK) {
 		c->state = ENGINE_FAILED;
 		ezd_conn_error(c, 6001, "Initial Handshake", err.msg);
 		goto refuse;
 	}
+	if (a->role == POLICY_ROLE_CLIENT)
+		offer_session(ssl, addrs);
 	/* engine_conn_new owns sp[0], the TCP socket and ssl from here on. */
 	if (engine_conn_new(sp[0], tcp_fd, ssl, &eng, &err) != AT_OK) {
 		sp[0] = -1;

@@ -53,6 +53,7 @@ attlsd_conn_free(struct attlsd_conn *c)
 	if (c->pending_app_fd >= 0)
 		(void)close(c->pending_app_fd);
 	free(c->peer_der);
+	OPENSSL_free(c->peer_subject);
 	free(c);
 }
 
@@ -435,17 +436,29 @@ take_new(struct attlsd_worker *w)
 			w->conns->wprev = c;
 		w->conns = c;
 		w->nconns++;
+		if (c->deadline_ms != 0 &&
+		    (w->next_deadline_ms == 0 || c->deadline_ms < w->next_deadline_ms))
+			w->next_deadline_ms = c->deadline_ms;
 		process(w, c);
 	}
 }
 
-/* Ends handshakes past their deadline; returns ms to the next (-1 none). */
+/*
+ * Ends handshakes past their deadline; returns ms to the next (-1 none).
+ * The list is walked only when the earliest known deadline has come, not
+ * on every wake-up: with thousands of established connections a walk per
+ * event would cost more than the relaying itself.
+ */
 static int
 check_deadlines(struct attlsd_worker *w)
 {
 	uint64_t now = now_ms(), next = 0;
 	struct attlsd_conn *c, *n;
 
+	if (w->next_deadline_ms == 0)
+		return -1;
+	if (w->next_deadline_ms > now)
+		return (int)(w->next_deadline_ms - now);
 	for (c = w->conns; c != NULL; c = n) {
 		n = c->wnext;
 		if (c->deadline_ms == 0 || engine_conn_state(c->engine) != ENGINE_HANDSHAKING)
@@ -459,6 +472,7 @@ check_deadlines(struct attlsd_worker *w)
 		if (next == 0 || c->deadline_ms < next)
 			next = c->deadline_ms;
 	}
+	w->next_deadline_ms = next;
 	return next == 0 ? -1 : (int)(next - now);
 }
 

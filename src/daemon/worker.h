@@ -30,6 +30,8 @@ struct attlsd_worker {
 	struct attlsd_conn *grave;    /* finished, freed after the current batch
 	                                 (epoll may still hold events for them) */
 	size_t nconns;
+	uint64_t next_deadline_ms;    /* earliest handshake deadline, 0 none; may
+	                                 be early (that handshake ended), never late */
 	struct attlsd_conntab *table;
 	struct attlsd_cmd *cmds;      /* control requests for its connections (qlock) */
 	const char *db_path;          /* security database, or NULL */

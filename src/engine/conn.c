@@ -2,10 +2,11 @@
  * conn.c - the handshake and relay state machine of one protected
  * connection (see conn.h).
  *
- * Each direction has one buffer of at most one TLS record (16 KiB) that is
- * allocated when data arrives and released once it has been passed on, so
- * an idle connection holds no relay memory (OpenSSL's own buffers are
- * released too: SSL_MODE_RELEASE_BUFFERS in tlsctx.c).
+ * Each direction has one buffer (BUF_MAX) that is allocated when data
+ * arrives and released once it has been passed on, so an idle connection
+ * holds no relay memory; OpenSSL's own buffers are
+ * released too (SSL_MODE_RELEASE_BUFFERS in tlsctx.c, SSL_free_buffers
+ * here).
  *
  * OpenSSL may need to read to make progress on a write and the other way
  * round, so each direction records which way it is blocked on the peer
@@ -26,7 +27,10 @@
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 
-#define RECORD_MAX 16384
+/* Relay buffer per direction while data flows: four full TLS records, so
+ * one read from the application fills four records and four decrypted
+ * records go to it in one write. */
+#define BUF_MAX 65536
 
 struct dir_buf {
 	unsigned char *p;
@@ -55,7 +59,7 @@ struct engine_conn {
 	struct engine_conn_stats stats;
 	int fail_rc;
 	const char *fail_event;
-	char fail_why[256];
+	char *fail_why;         /* malloc, only once failed (or NULL) */
 };
 
 static void
@@ -66,14 +70,10 @@ fail(struct engine_conn *c, int rc, const char *event, const char *why)
 	c->state = ENGINE_FAILED;
 	c->fail_rc = rc;
 	c->fail_event = event;
-	if (why != NULL) {
-		size_t n = strlen(why);
-
-		if (n >= sizeof(c->fail_why))
-			n = sizeof(c->fail_why) - 1;
-		memcpy(c->fail_why, why, n);
-		c->fail_why[n] = '\0';
-	}
+	/* A failed connection keeps its sentence for the log; the others
+	 * should not carry room for one (NULL reads as ""). */
+	if (why != NULL)
+		c->fail_why = strndup(why, 255);
 	ERR_clear_error();
 }
 
@@ -206,7 +206,7 @@ static bool
 buf_alloc(struct dir_buf *b)
 {
 	if (b->p == NULL)
-		b->p = malloc(RECORD_MAX);
+		b->p = malloc(BUF_MAX);
 	return b->p != NULL;
 }
 
@@ -234,7 +234,7 @@ pump_up(struct engine_conn *c)
 				fail(c, 4, "Data Encryption", "out of memory");
 				return false;
 			}
-			n = read(c->app_fd, c->up.p, RECORD_MAX);
+			n = read(c->app_fd, c->up.p, BUF_MAX);
 			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 				c->up_app_blocked = true;
 				buf_release(&c->up);
@@ -282,84 +282,89 @@ pump_up(struct engine_conn *c)
 	return progress;
 }
 
-/* Peer -> application. Returns true when progress was made. */
+/*
+ * Peer -> application.  Decrypts every record that has arrived, up to
+ * BUF_MAX, before writing to the application, so a burst reaches it in one
+ * write (and wakes it once) instead of one per record.  Returns true when
+ * progress was made.
+ */
 static bool
 pump_down(struct engine_conn *c)
 {
-	bool progress = false;
+	bool progress = false, drained = false;
 	ssize_t n;
 	int r, e;
 
 	for (;;) {
-		if (c->down.len > c->down.off) {
-			/* send, not write: a closed application end must give EPIPE,
-			 * never SIGPIPE, whatever the process does with signals. */
-			n = send(c->app_fd, c->down.p + c->down.off, c->down.len - c->down.off,
-			    MSG_NOSIGNAL);
-			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-				c->down_app_blocked = true;
-				break;
+		while (!drained && !c->peer_eof && c->down.len < BUF_MAX) {
+			if (!buf_alloc(&c->down)) {
+				fail(c, 4, "Data Decryption", "out of memory");
+				return false;
 			}
-			if (n < 0 && errno == EINTR)
+			ERR_clear_error();
+			r = SSL_read(c->ssl, c->down.p + c->down.len, (int)(BUF_MAX - c->down.len));
+			if (r > 0) {
+				c->down.len += (size_t)r;
+				c->stats.from_peer += (uint64_t)r;
+				c->down_peer_want = 0;
+				progress = true;
 				continue;
-			if (n < 0) {
-				/* The application closed its socket (EPIPE): nothing
-				 * more can be delivered.  That is how a TCP program ends
-				 * a connection, not a TLS failure: drop what was on its
-				 * way in, stop reading the peer, and let pump_up pass on
-				 * what the application wrote before closing; its EOF then
-				 * ends the TLS side with a close_notify. */
-				buf_release(&c->down);
-				c->peer_eof = true;
-				c->app_shut = true;
-				return true;
 			}
-			c->down_app_blocked = false;
-			c->down.off += (size_t)n;
-			progress = true;
-			continue;
+			drained = true;
+			e = SSL_get_error(c->ssl, r);
+			if (e == SSL_ERROR_WANT_READ) {
+				c->down_peer_want = ENGINE_WANT_READ;
+			} else if (e == SSL_ERROR_WANT_WRITE) {
+				c->down_peer_want = ENGINE_WANT_WRITE;
+			} else if (e == SSL_ERROR_ZERO_RETURN) {
+				c->peer_eof = true;
+				c->peer_notified = true;
+				progress = true;
+			} else if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
+				/* TCP EOF without close_notify: pass the end on all the
+				 * same, as a truncated stream looks to a TCP program. */
+				c->peer_eof = true;
+				progress = true;
+			} else if (e == SSL_ERROR_SYSCALL ||
+			    ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+				fail(c, 406, "Data Decryption", "the partner reset or dropped the "
+				    "connection");
+				return false;
+			} else {
+				fail(c, 406, "Data Decryption", "receiving from the partner failed "
+				    "(a record could not be decrypted)");
+				return false;
+			}
 		}
-		c->down.len = c->down.off = 0;
-		if (c->peer_eof)
+		if (c->down.len == c->down.off)
 			break;
-		if (!buf_alloc(&c->down)) {
-			fail(c, 4, "Data Decryption", "out of memory");
-			return false;
+		/* send, not write: a closed application end must give EPIPE,
+		 * never SIGPIPE, whatever the process does with signals. */
+		n = send(c->app_fd, c->down.p + c->down.off, c->down.len - c->down.off,
+		    MSG_NOSIGNAL);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			c->down_app_blocked = true;
+			break;
 		}
-		ERR_clear_error();
-		r = SSL_read(c->ssl, c->down.p, RECORD_MAX);
-		if (r > 0) {
-			c->down.len = (size_t)r;
-			c->stats.from_peer += (uint64_t)r;
-			c->down_peer_want = 0;
-			progress = true;
+		if (n < 0 && errno == EINTR)
 			continue;
-		}
-		e = SSL_get_error(c->ssl, r);
-		if (e == SSL_ERROR_WANT_READ) {
-			c->down_peer_want = ENGINE_WANT_READ;
-		} else if (e == SSL_ERROR_WANT_WRITE) {
-			c->down_peer_want = ENGINE_WANT_WRITE;
-		} else if (e == SSL_ERROR_ZERO_RETURN) {
+		if (n < 0) {
+			/* The application closed its socket (EPIPE): nothing more
+			 * can be delivered.  That is how a TCP program ends a
+			 * connection, not a TLS failure: drop what was on its way
+			 * in, stop reading the peer, and let pump_up pass on what
+			 * the application wrote before closing; its EOF then ends
+			 * the TLS side with a close_notify. */
+			buf_release(&c->down);
 			c->peer_eof = true;
-			c->peer_notified = true;
-			progress = true;
-		} else if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
-			/* TCP EOF without close_notify: pass the end on all the
-			 * same, as a truncated stream looks to a TCP program. */
-			c->peer_eof = true;
-			progress = true;
-		} else if (e == SSL_ERROR_SYSCALL ||
-		    ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
-			fail(c, 406, "Data Decryption", "the partner reset or dropped the "
-			    "connection");
-			return false;
-		} else {
-			fail(c, 406, "Data Decryption", "receiving from the partner failed "
-			    "(a record could not be decrypted)");
-			return false;
+			c->app_shut = true;
+			return true;
 		}
-		break;
+		c->down_app_blocked = false;
+		c->down.off += (size_t)n;
+		progress = true;
+		if (c->down.off == c->down.len)
+			c->down.len = c->down.off = 0;
 	}
 	if (c->down.len == 0)
 		buf_release(&c->down);
@@ -479,6 +484,13 @@ engine_conn_run(struct engine_conn *c)
 	if (c->state == ENGINE_FAILED || c->state == ENGINE_DONE) {
 		buf_release(&c->up);
 		buf_release(&c->down);
+	} else if (c->state == ENGINE_RELAYING && c->up.p == NULL && c->down.p == NULL) {
+		/* SSL_MODE_RELEASE_BUFFERS frees OpenSSL's write buffer once a
+		 * record is out, but its read buffer (16.5 KiB) stays whenever
+		 * the last read met EAGAIN, which is how every run ends: an
+		 * idle connection would hold it for good.  Nothing is pending
+		 * (or this refuses, harmlessly), so hand it back. */
+		(void)SSL_free_buffers(c->ssl);
 	}
 	return c->state;
 }
@@ -555,7 +567,7 @@ engine_conn_failure(const struct engine_conn *c, const char **event, const char 
 	if (event != NULL)
 		*event = c->fail_event != NULL ? c->fail_event : "";
 	if (why != NULL)
-		*why = c->fail_why;
+		*why = c->fail_why != NULL ? c->fail_why : "";
 	return c->state == ENGINE_FAILED ? c->fail_rc : 0;
 }
 
@@ -577,6 +589,7 @@ engine_conn_free(struct engine_conn *c)
 	buf_release(&c->up);
 	buf_release(&c->down);
 	SSL_free(c->ssl);
+	free(c->fail_why);
 	if (c->app_fd >= 0)
 		(void)close(c->app_fd);
 	if (c->peer_fd >= 0)

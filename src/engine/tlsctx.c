@@ -12,6 +12,9 @@
  *                 off, and nothing left at all is System SSL code 402
  *   groups        key-share groups first, then the other curves (IANA ids)
  *   sigalgs       SignaturePairs as TLS SignatureScheme ids
+ *   sessions      a server context keeps OpenSSL's server cache and issues
+ *                 tickets; a client context gets a client cache
+ *                 (sesscache.c), since OpenSSL keeps none for clients
  *   client auth   ClientAuthType -> verify mode (PassThru accepts any
  *                 certificate, Full verifies one if sent, Required and
  *                 SAFCheck demand one; SAFCheck's user mapping happens after
@@ -19,11 +22,14 @@
  */
 #include "engine/tlsctx.h"
 
+#include "engine/sesscache.h"
+
 #include <string.h>
 
 #include <openssl/err.h>
 
 #include "common/buf.h"
+#include "common/num.h"
 #include "common/str.h"
 
 struct name_map {
@@ -334,6 +340,95 @@ set_credentials(SSL_CTX *ctx, const struct policy_actions *a,
 	return AT_OK;
 }
 
+/* A TTLSGskAdvancedParms value as written, or dflt (System SSL's). */
+static const char *
+gsk(const struct policy_actions *a, const char *keyword, const char *dflt)
+{
+	size_t i;
+
+	for (i = 0; i < a->nextra; i++)
+		if (strcmp(a->extra[i].keyword, keyword) == 0)
+			return a->extra[i].value;
+	return dflt;
+}
+
+static enum at_rc
+gsk_u32(const struct policy_actions *a, const char *keyword, const char *dflt,
+    uint32_t *out, struct at_err *err)
+{
+	uint64_t v;
+	enum at_rc rc;
+
+	rc = at_parse_u64(at_str_c(gsk(a, keyword, dflt)), 0, UINT32_MAX, keyword, &v, err);
+	*out = (uint32_t)v;
+	return rc;
+}
+
+/*
+ * Session resumption from the GSK_* settings, with System SSL's defaults:
+ *   GSK_V3_SIDCACHE_SIZE (512)      sessions a server keeps, servers a
+ *                                   client remembers; 0 turns caching off
+ *   GSK_V3_SESSION_TIMEOUT (86400)  seconds a session may be resumed; 0
+ *                                   turns resumption off
+ *   GSK_SESSION_TICKET_SERVER_ENABLE (Off)
+ *                                   On: stateless tickets; Off: a TLS 1.2
+ *                                   server resumes by session id and a TLS
+ *                                   1.3 one issues tickets that only name a
+ *                                   session in its own cache
+ *   GSK_SESSION_TICKET_SERVER_COUNT (2)  TLS 1.3 tickets per handshake
+ *   GSK_SESSION_TICKET_CLIENT_ENABLE (On)
+ *                                   Off: a client asks for no ticket and
+ *                                   keeps no TLS 1.3 session
+ * The ticket key refresh, timeout and algorithm settings are not applied:
+ * OpenSSL keeps one random ticket key per context (AES-256-CBC with
+ * HMAC-SHA256) for the context's life, that is until a policy refresh.
+ */
+static enum at_rc
+set_sessions(SSL_CTX *ctx, const struct policy_actions *a, bool client, struct at_err *err)
+{
+	const char *sid = a->env_name != NULL ? a->env_name : a->group_name;
+	uint32_t size, timeout, count;
+	bool off;
+
+	if (gsk_u32(a, "GSK_V3_SIDCACHE_SIZE", "512", &size, err) != AT_OK ||
+	    gsk_u32(a, "GSK_V3_SESSION_TIMEOUT", "86400", &timeout, err) != AT_OK ||
+	    gsk_u32(a, "GSK_SESSION_TICKET_SERVER_COUNT", "2", &count, err) != AT_OK)
+		return AT_E_INPUT;
+	off = size == 0 || timeout == 0;
+	(void)SSL_CTX_set_timeout(ctx, (long)timeout);
+	if (client) {
+		bool tickets = strcmp(gsk(a, "GSK_SESSION_TICKET_CLIENT_ENABLE", "On"), "On") == 0;
+
+		if (!tickets)
+			SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+		if (off) {
+			(void)SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+			return AT_OK;
+		}
+		return engine_sesscache_attach(ctx, size, tickets, err);
+	}
+	if (off) {
+		/* No ticket either: a server that cannot resume should not
+		 * hand out what would never be accepted. */
+		(void)SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+		if (SSL_CTX_set_num_tickets(ctx, 0) != 1)
+			return at_err_ssl(err, AT_E_TLS, "turning session tickets off");
+		return AT_OK;
+	}
+	if (strcmp(gsk(a, "GSK_SESSION_TICKET_SERVER_ENABLE", "Off"), "On") != 0)
+		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	(void)SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
+	(void)SSL_CTX_sess_set_cache_size(ctx, (long)size);
+	if (SSL_CTX_set_num_tickets(ctx, count) != 1)
+		return at_err_ssl(err, AT_E_TLS, "setting the number of session tickets");
+	if (SSL_CTX_set_session_id_context(ctx, (const unsigned char *)sid,
+	    (unsigned)(strlen(sid) > SSL_MAX_SID_CTX_LENGTH ?
+	    SSL_MAX_SID_CTX_LENGTH : strlen(sid))) != 1)
+		return at_err_ssl(err, AT_E_TLS, "setting the session id context");
+	return AT_OK;
+}
+
 enum at_rc
 engine_tlsctx_build(const struct policy_actions *a, const struct engine_creds *c,
     SSL_CTX **out, int *sslrc, struct at_err *err)
@@ -373,15 +468,8 @@ engine_tlsctx_build(const struct policy_actions *a, const struct engine_creds *c
 		rc = set_credentials(ctx, a, c, sslrc, err);
 	if (rc == AT_OK)
 		rc = set_verification(ctx, a, c, err);
-	if (rc == AT_OK && !client) {
-		const char *sid = a->env_name != NULL ? a->env_name : a->group_name;
-
-		SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
-		if (SSL_CTX_set_session_id_context(ctx, (const unsigned char *)sid,
-		    (unsigned)(strlen(sid) > SSL_MAX_SID_CTX_LENGTH ?
-		    SSL_MAX_SID_CTX_LENGTH : strlen(sid))) != 1)
-			rc = at_err_ssl(err, AT_E_TLS, "setting the session id context");
-	}
+	if (rc == AT_OK)
+		rc = set_sessions(ctx, a, client, err);
 	if (rc != AT_OK) {
 		if (*sslrc == 0 && rc != AT_E_NOMEM)
 			*sslrc = 3;

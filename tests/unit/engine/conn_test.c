@@ -3,7 +3,8 @@
  * on 127.0.0.1 (kernel-chosen port) between two "applications" on socket
  * pairs: every byte arrives in order in both directions at once, half-close
  * travels as close_notify, and failures end the connection with the right
- * return code while the application sees end-of-file.
+ * return code while the application sees end-of-file; a client end resumes
+ * the session its context remembers for the server.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,7 @@
 #include <cmocka.h>
 
 #include "engine/conn.h"
+#include "engine/sesscache.h"
 #include "engine/tlsctx.h"
 #include "testcert.h"
 #include "testpolicy.h"
@@ -54,27 +56,44 @@ nonblock(int fd)
 	assert_int_equal(fcntl(fd, F_SETFL, fl | O_NONBLOCK), 0);
 }
 
-/* A connected TCP pair on 127.0.0.1 with a port the kernel chose. */
+/* A listening socket on 127.0.0.1 with a port the kernel chose. */
+static int
+listener(struct sockaddr_in *a)
+{
+	socklen_t alen = sizeof(*a);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(a, 0, sizeof(*a));
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true(l >= 0);
+	assert_int_equal(bind(l, (struct sockaddr *)a, sizeof(*a)), 0);
+	assert_int_equal(listen(l, 4), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)a, &alen), 0);
+	return l;
+}
+
+/* A connected, non-blocking TCP pair through listener l at a. */
+static void
+tcp_connect(int l, const struct sockaddr_in *a, int *cfd, int *sfd)
+{
+	*cfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(*cfd >= 0);
+	assert_int_equal(connect(*cfd, (const struct sockaddr *)a, sizeof(*a)), 0);
+	*sfd = accept(l, NULL, NULL);
+	assert_true(*sfd >= 0);
+	nonblock(*cfd);
+	nonblock(*sfd);
+}
+
 static void
 tcp_pair(int *cfd, int *sfd)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t alen = sizeof(a);
-	int l = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a;
+	int l = listener(&a);
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_true(l >= 0);
-	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(l, 1), 0);
-	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &alen), 0);
-	*cfd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(*cfd >= 0);
-	assert_int_equal(connect(*cfd, (struct sockaddr *)&a, sizeof(a)), 0);
-	*sfd = accept(l, NULL, NULL);
-	assert_true(*sfd >= 0);
+	tcp_connect(l, &a, cfd, sfd);
 	close(l);
-	nonblock(*cfd);
-	nonblock(*sfd);
 }
 
 static unsigned char
@@ -88,6 +107,7 @@ struct app {
 	int fd;
 	unsigned send_seed, recv_seed;
 	uint64_t to_send, sent, received;
+	uint64_t wait_for;  /* bytes to receive before sending anything */
 	size_t chunk;
 	bool shut, eof, corrupt;
 };
@@ -99,7 +119,7 @@ app_step(struct app *a)
 	ssize_t n;
 	size_t i, want;
 
-	while (a->sent < a->to_send) {
+	while (a->sent < a->to_send && a->received >= a->wait_for) {
 		want = a->chunk;
 		if (want > a->to_send - a->sent)
 			want = (size_t)(a->to_send - a->sent);
@@ -110,7 +130,7 @@ app_step(struct app *a)
 			break;
 		a->sent += (uint64_t)n;
 	}
-	if (a->sent == a->to_send && !a->shut) {
+	if (a->sent == a->to_send && a->received >= a->wait_for && !a->shut) {
 		assert_int_equal(shutdown(a->fd, SHUT_WR), 0);
 		a->shut = true;
 	}
@@ -372,6 +392,234 @@ test_app_closes_while_peer_sends(void **state)
 	policy_set_free(ss);
 }
 
+/*
+ * One short exchange over a new connection through listener l; the client
+ * end first offers what its context's cache holds for the server.  Returns
+ * whether the client end resumed a session (and checks the server agrees).
+ */
+static bool
+exchange(int l, const struct sockaddr_in *a, SSL_CTX *cctx, SSL_CTX *sctx,
+    const struct policy_set *cs, const struct policy_set *ss, int version, bool *offered)
+{
+	struct engine_conn *e[2];
+	struct app apps[2] = { { 0 }, { 0 } };
+	bool reused;
+	int ctcp, stcp;
+
+	tcp_connect(l, a, &ctcp, &stcp);
+	e[0] = make_engine(ctcp, cctx, testpolicy_actions(cs), &apps[0].fd);
+	e[1] = make_engine(stcp, sctx, testpolicy_actions(ss), &apps[1].fd);
+	*offered = engine_sesscache_offer(engine_conn_ssl(e[0]),
+	    (const struct sockaddr *)a, sizeof(*a));
+	apps[0].to_send = apps[1].to_send = 100;
+	apps[0].chunk = apps[1].chunk = 100;
+	/* The client speaks second: OpenSSL drops a TLS 1.3 ticket that
+	 * arrives after its own close_notify went out. */
+	apps[0].wait_for = 100;
+	apps[0].send_seed = apps[1].recv_seed = 5;
+	apps[1].send_seed = apps[0].recv_seed = 6;
+	drive(e, 2, apps, 2);
+	assert_int_equal(engine_conn_state(e[0]), ENGINE_DONE);
+	assert_int_equal(engine_conn_state(e[1]), ENGINE_DONE);
+	assert_int_equal(apps[0].received, 100);
+	assert_int_equal(apps[1].received, 100);
+	assert_int_equal(SSL_version(engine_conn_ssl(e[0])), version);
+	reused = SSL_session_reused(engine_conn_ssl(e[0])) == 1;
+	assert_int_equal(reused, SSL_session_reused(engine_conn_ssl(e[1])) == 1);
+	engine_conn_free(e[0]);
+	engine_conn_free(e[1]);
+	close(apps[0].fd);
+	close(apps[1].fd);
+	return reused;
+}
+
+/* Offers without a handshake: how many of n SSLs get a session. */
+static int
+offers(SSL_CTX *cctx, const struct policy_set *cs, const struct sockaddr_in *a, int n)
+{
+	struct at_err err;
+	SSL *ssl;
+	int i, got = 0;
+
+	for (i = 0; i < n; i++) {
+		assert_int_equal(engine_tls_new(cctx, testpolicy_actions(cs), &ssl, &err), AT_OK);
+		if (engine_sesscache_offer(ssl, (const struct sockaddr *)a, sizeof(*a)))
+			got++;
+		SSL_free(ssl);
+	}
+	return got;
+}
+
+/* A client and a server context, and a listener standing for the server. */
+struct rpair {
+	struct policy_set *cs, *ss;
+	SSL_CTX *cctx, *sctx;
+	struct sockaddr_in a;
+	int l;
+};
+
+static void
+rpair_open(struct rpair *p, const char *cenv, const char *senv)
+{
+	char body[512];
+
+	(void)snprintf(body, sizeof(body), "  HandshakeRole Client\n%s", cenv);
+	p->cs = testpolicy_load_env(body);
+	(void)snprintf(body, sizeof(body), "  HandshakeRole Server\n%s", senv);
+	p->ss = testpolicy_load_env(body);
+	p->cctx = testpolicy_ctx(testpolicy_actions(p->cs), NULL, &ca, 0);
+	p->sctx = testpolicy_ctx(testpolicy_actions(p->ss), &server_cert, &ca, 0);
+	p->l = listener(&p->a);
+}
+
+static bool
+rpair_exchange(struct rpair *p, int version, bool *offered)
+{
+	return exchange(p->l, &p->a, p->cctx, p->sctx, p->cs, p->ss, version, offered);
+}
+
+static void
+rpair_close(struct rpair *p)
+{
+	close(p->l);
+	SSL_CTX_free(p->cctx);
+	SSL_CTX_free(p->sctx);
+	policy_set_free(p->cs);
+	policy_set_free(p->ss);
+}
+
+#define TLS13_ONLY "  TTLSEnvironmentAdvancedParms\n  {\n    TLSv1.3 On\n    TLSv1.2 Off\n  }\n"
+#define GSK(kw) "  TTLSGskAdvancedParms\n  {\n    " kw "\n  }\n"
+
+/*
+ * The client context remembers the server's session: the first connection
+ * is a full handshake, the next ones resume; a TLS 1.2 session serves any
+ * number of connections, a TLS 1.3 ticket one only; another port (another
+ * server) is not offered the session.
+ */
+static void
+resumption_case(const char *env, int version, int second_offers)
+{
+	struct engine_sesscache_stats st;
+	struct sockaddr_in other;
+	struct rpair p;
+	bool offered;
+	int l2;
+
+	rpair_open(&p, env, env);
+	l2 = listener(&other);
+	assert_false(rpair_exchange(&p, version, &offered));
+	assert_false(offered);
+	engine_sesscache_stats(p.cctx, &st);
+	assert_true(st.stored >= 1);
+	assert_int_equal(st.peers, 1);
+	/* No session for a server on another port. */
+	assert_int_equal(offers(p.cctx, p.cs, &other, 1), 0);
+
+	assert_true(rpair_exchange(&p, version, &offered));
+	assert_true(offered);
+	assert_true(rpair_exchange(&p, version, &offered));
+	/* Whatever the last connection left: once per ticket for TLS 1.3,
+	 * any number of times for a TLS 1.2 session. */
+	assert_int_equal(offers(p.cctx, p.cs, &p.a, 3), second_offers);
+	engine_sesscache_stats(p.cctx, &st);
+	assert_int_equal(st.peers, 1);
+
+	/* A context without a cache (a server one) never offers. */
+	{
+		SSL *ssl = SSL_new(p.sctx);
+
+		assert_non_null(ssl);
+		assert_false(engine_sesscache_offer(ssl, (const struct sockaddr *)&p.a,
+		    sizeof(p.a)));
+		SSL_free(ssl);
+	}
+	close(l2);
+	rpair_close(&p);
+}
+
+static void
+test_resumes_tls12(void **state)
+{
+	(void)state;
+	resumption_case("", TLS1_2_VERSION, 3);
+}
+
+static void
+test_resumes_tls13(void **state)
+{
+	(void)state;
+	/* Two tickets after each full or resumed handshake (the default
+	 * GSK_SESSION_TICKET_SERVER_COUNT); each may be used once. */
+	resumption_case(TLS13_ONLY, TLS1_3_VERSION, 2);
+}
+
+/* Runs two connections; says whether the second was offered a session
+ * and whether it resumed. */
+static void
+second_connection(const char *cenv, const char *senv, int version, bool want_offered,
+    bool want_resumed)
+{
+	struct rpair p;
+	bool offered;
+
+	rpair_open(&p, cenv, senv);
+	assert_false(rpair_exchange(&p, version, &offered));
+	assert_int_equal(rpair_exchange(&p, version, &offered), want_resumed);
+	assert_int_equal(offered, want_offered);
+	rpair_close(&p);
+}
+
+/* The GSK_* session settings of TTLSGskAdvancedParms take effect. */
+static void
+test_gsk_session_settings(void **state)
+{
+	(void)state;
+	/* No client cache: never offered, so never resumed. */
+	second_connection(GSK("GSK_V3_SIDCACHE_SIZE 0"), "", TLS1_2_VERSION, false, false);
+	second_connection(TLS13_ONLY GSK("GSK_V3_SESSION_TIMEOUT 0"), TLS13_ONLY,
+	    TLS1_3_VERSION, false, false);
+	/* No server cache and no ticket: the server names no session, so
+	 * there is nothing to offer. */
+	second_connection("", GSK("GSK_V3_SIDCACHE_SIZE 0"), TLS1_2_VERSION, false, false);
+	/* Client tickets off: TLS 1.3 cannot resume, TLS 1.2 still can by
+	 * session id. */
+	second_connection(TLS13_ONLY GSK("GSK_SESSION_TICKET_CLIENT_ENABLE Off"), TLS13_ONLY,
+	    TLS1_3_VERSION, false, false);
+	second_connection(GSK("GSK_SESSION_TICKET_CLIENT_ENABLE Off"), "", TLS1_2_VERSION,
+	    true, true);
+	/* Server tickets on: TLS 1.2 resumes from a ticket. */
+	second_connection("", GSK("GSK_SESSION_TICKET_SERVER_ENABLE On"), TLS1_2_VERSION,
+	    true, true);
+}
+
+/* Which TLS 1.2 resumption the server side chose: tickets only when on. */
+static void
+test_tls12_tickets_follow_server_setting(void **state)
+{
+	static const char *senv[2] = { "", GSK("GSK_SESSION_TICKET_SERVER_ENABLE On") };
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		struct rpair p;
+		struct at_err err;
+		SSL *ssl;
+		SSL_SESSION *s;
+		bool offered;
+
+		rpair_open(&p, "", senv[i]);
+		assert_false(rpair_exchange(&p, TLS1_2_VERSION, &offered));
+		assert_int_equal(engine_tls_new(p.cctx, testpolicy_actions(p.cs), &ssl, &err), AT_OK);
+		assert_true(engine_sesscache_offer(ssl, (const struct sockaddr *)&p.a, sizeof(p.a)));
+		s = SSL_get_session(ssl);
+		assert_non_null(s);
+		assert_int_equal(SSL_SESSION_has_ticket(s), i == 1);
+		SSL_free(ssl);
+		rpair_close(&p);
+	}
+}
+
 int
 main(void)
 {
@@ -382,6 +630,10 @@ main(void)
 		cmocka_unit_test(test_cleartext_to_tls_port),
 		cmocka_unit_test(test_protocol_mismatch),
 		cmocka_unit_test(test_app_closes_while_peer_sends),
+		cmocka_unit_test(test_resumes_tls12),
+		cmocka_unit_test(test_resumes_tls13),
+		cmocka_unit_test(test_gsk_session_settings),
+		cmocka_unit_test(test_tls12_tickets_follow_server_setting),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

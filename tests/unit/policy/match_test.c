@@ -172,6 +172,9 @@ name_cond(struct policy_name_cond *nc, const char *v, size_t len)
 	size_t i;
 
 	assert_true(len <= POLICY_ID_MAX);
+	/* gcc -O3 cannot see that a failed assert_true does not return. */
+	if (len > POLICY_ID_MAX)
+		len = POLICY_ID_MAX;
 	nc->any = false;
 	nc->len = len;
 	nc->wildcard = len > 0 && v[len - 1] == '*';
