@@ -35,6 +35,7 @@ fi
 MEMDONE=
 CPS_CONNS=16
 ATTLS_JOB=NBCLIENT   # the client rule with session resumption
+KTLS_LINE=
 
 die() { echo "run.sh: $*" >&2; exit 1; }
 
@@ -252,6 +253,9 @@ start_attlsd() {  # VERSION
 	ATTLSD_PID=$!
 	PIDS="$PIDS $ATTLSD_PID"
 	wait_grep EZD1586I "$T/attlsd.log" $ATTLSD_PID
+	# Which record path attls used in this run (kernel TLS or OpenSSL in
+	# attlsd), as attlsd found it.
+	KTLS_LINE=$(sed -n 's/.*attlsd: kernel TLS: //p' "$T/attlsd.log" | head -n 1)
 }
 
 stunnel_tls() {   # VERSION
@@ -475,20 +479,24 @@ memory() {
 			continue
 		fi
 		MEMDONE="$MEMDONE $n"
-		for c in stunnel attls; do
+		# attls twice: with the client rule that resumes sessions (the
+		# default set-up) and with NBFULL's, where every connection
+		# is a full handshake.
+		for c in stunnel attls attls_full; do
 			start_server mem.$c "$NETBENCH" serve; P=$SPORT; SRV=$LASTPID
 			case $c in
 			stunnel)
 				start_stunnels $ver "$P"
 				before=$(( $(rss_kib $SS_PID) + $(rss_kib $SC_PID) ))
 				port=$SC_FULL; pre="" ;;
-			attls)
+			attls*)
 				stop $SRV
 				start_attlsd $ver
 				start_server mem.$c "$ATTLS" run -j NBSERVER -- "$NETBENCH" serve; P=$SPORT
 				SRV=$LASTPID
 				before=$(rss_kib $ATTLSD_PID)
-				port=$P; pre="$ATTLS run -j NBCLIENT --" ;;
+				job=NBCLIENT; [ $c = attls_full ] && job=NBFULL
+				port=$P; pre="$ATTLS run -j $job --" ;;
 			esac
 			rm -f "$T/ready"
 			$pre "$NETBENCH" client --port "$port" --mode idle --conns "$n" \
@@ -502,17 +510,22 @@ memory() {
 			sleep 1
 			case $c in
 			stunnel) after=$(( $(rss_kib $SS_PID) + $(rss_kib $SC_PID) )) ;;
-			attls) after=$(rss_kib $ATTLSD_PID) ;;
+			attls*) after=$(rss_kib $ATTLSD_PID) ;;
 			esac
 			opened=$(field idle_open < "$T/idle.out")
 			[ "${opened:-0}" -gt 0 ] || die "no idle connection opened"
 			echo "memory $c $n: before ${before} KiB after ${after} KiB, $opened open" >&2
+			# Each TCP connection has two protected ends here (client
+			# and server), each a connection of its own to attlsd
+			# (its own CONNID) as to the stunnel pair.
 			record "mem_$n.$ver" $c "$(awk -v a="$after" -v b="$before" -v n="$opened" \
 				'BEGIN { printf "%.2f", (a - b) / n }')"
+			record "mem_end_$n.$ver" $c "$(awk -v a="$after" -v b="$before" -v n="$opened" \
+				'BEGIN { printf "%.2f", (a - b) / n / 2 }')"
 			stop $IDLE
 			case $c in
 			stunnel) stop $SRV $SS_PID $SC_PID ;;
-			attls) stop $SRV $ATTLSD_PID ;;
+			attls*) stop $SRV $ATTLSD_PID ;;
 			esac
 		done
 	done
@@ -541,6 +554,7 @@ row() {         # LABEL FIGURE UNIT CONTENDERS...
 
 echo
 echo "machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), kernel $(uname -r), $(openssl version)"
+echo "attls record path: kernel TLS ${KTLS_LINE:-unknown}"
 echo "each cell: median over $REPS runs (more for the shim row) and spread (max-min)/median"
 printf '%-34s%16s%16s%16s%16s%10s\n' "figure" plain openssl stunnel attls "attls/st"
 for ver in $VERSIONS; do
@@ -558,8 +572,13 @@ for ver in $VERSIONS; do
 	row "round trip 64 B, median" "lat_p50.$ver" us
 	row "round trip 64 B, p99" "lat_p99.$ver" us
 done
-echo "-- memory per idle protected connection (attlsd vs both stunnels, RSS) --"
-for n in $MEMDONE; do row "KiB per connection at $n" "mem_$n.1.3" KiB; done
+echo "-- memory per idle connection (attlsd vs both stunnels, RSS; TLS 1.3) --"
+for n in $MEMDONE; do
+	row "KiB per protected end at $n" "mem_end_$n.1.3" "KiB (one TLS end, one CONNID)"
+	row "KiB per TCP connection at $n" "mem_$n.1.3" "KiB (both ends in one attlsd)"
+	printf '%-34s%58s %4s%%   %s\n' "  same, no session resumption" \
+		$(stat_of "mem_end_$n.1.3" attls_full) "KiB per end (NBFULL rule)"
+done
 echo "-- connections no rule covers (connect + close, 1 client) --"
 s_plain=$(stat_of cc.1.3 plain); s_shim=$(stat_of cc.1.3 shim)
 printf '%-34s%10s %4s%%  (plain)\n' "without LD_PRELOAD" ${s_plain}
@@ -575,8 +594,11 @@ hs=$(ratio "$(med cps_full.1.3 attls)" "$(med cps_full.1.3 stunnel)")
 pl=$(med lat_p50.1.3 plain)
 lat=$(ratio "$(awk -v a="$(med lat_p50.1.3 attls)" -v p="$pl" 'BEGIN { print a - p }')" \
 	"$(awk -v a="$(med lat_p50.1.3 stunnel)" -v p="$pl" 'BEGIN { print a - p }')")
+# Memory per protected connection: one TLS end (one CONNID), since a
+# deployment protects its own end of each TCP connection; the table also
+# gives the per-TCP-connection figure, with both ends in one attlsd.
 lastn=${MEMDONE##* }
-mem=$(med "mem_$lastn.1.3" attls)
+mem=$(med "mem_end_$lastn.1.3" attls)
 un=$(ratio "$(med cc.1.3 plain)" "$(med cc.1.3 shim)")
 echo
 echo "summary: throughput_vs_stunnel=$tp handshakes_vs_stunnel=$hs latency_vs_stunnel=$lat mem_kib_per_conn=$mem unprotected_cost=$un"

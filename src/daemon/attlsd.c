@@ -26,6 +26,7 @@
 #include "ctl/summary.h"
 #include "daemon/daemon.h"
 #include "daemon/log.h"
+#include "engine/ktls.h"
 #include "saf/authority.h"
 #include "saf/db.h"
 
@@ -36,7 +37,7 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: attlsd [-f] [-c PAGENT.CONF | -p POLICY...] [--socket PATH] [--db PATH]\n"
-	    "              [--workers N] [--ready-fd FD]\n"
+	    "              [--workers N] [--ready-fd FD] [--no-ktls]\n"
 	    "\n"
 	    "Runs AT-TLS for the programs started under the attls shim (libattls.so).\n"
 	    "\n"
@@ -49,6 +50,8 @@ usage(FILE *out)
 	    "                      default $ATTLS_SAFDB, else /var/lib/attls/saf.db\n"
 	    "      --workers N     worker threads (default: one per CPU)\n"
 	    "      --ready-fd FD   write \"READY\\n\" to FD once the policy is installed\n"
+	    "      --no-ktls       keep record encryption in attlsd even where the kernel\n"
+	    "                      offers TLS (by default it is used when available)\n"
 	    "  -f, --foreground    also log to standard error\n"
 	    "  -n, --check         check the configuration and exit (0 when it is usable)\n"
 	    "\n"
@@ -299,6 +302,7 @@ parse_args(struct attlsd *d, int argc, char **argv, bool *fg, bool *check, struc
 		{ "ready-fd", required_argument, NULL, 'R' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "check", no_argument, NULL, 'n' },
+		{ "no-ktls", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -326,6 +330,7 @@ parse_args(struct attlsd *d, int argc, char **argv, bool *fg, bool *check, struc
 				return AT_E_INPUT;
 			d->ready_fd = (int)v;
 			break;
+		case 'K': d->no_ktls = true; break;
 		case 'f': *fg = true; break;
 		case 'n': *check = true; break;
 		case 'h': usage(stdout); exit(0);
@@ -419,6 +424,27 @@ start(struct attlsd *d, struct at_err *err)
 	return AT_OK;
 }
 
+/* Decides once whether connections may use kernel TLS, and says so. */
+static void
+log_ktls(struct attlsd *d)
+{
+	char why[160];
+
+	if (d->no_ktls) {
+		attlsd_log(LOG_INFO, false, "attlsd: kernel TLS: off (--no-ktls); records are "
+		    "encrypted in attlsd");
+		return;
+	}
+	d->ktls = engine_ktls_probe(why, sizeof(why));
+	if (d->ktls)
+		attlsd_log(LOG_INFO, false, "attlsd: kernel TLS: available; connections whose "
+		    "cipher the kernel supports hand their records to it (attls status shows "
+		    "which, under KTLS)");
+	else
+		attlsd_log(LOG_INFO, false, "attlsd: kernel TLS: not available (%s); records "
+		    "are encrypted in attlsd", why);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -452,6 +478,7 @@ main(int argc, char **argv)
 		attlsd_log(LOG_ERR, false, "attlsd: %s", err.msg);
 		goto out;
 	}
+	log_ktls(&d);
 	attlsd_log(LOG_INFO, false, "EZD1586I attlsd: all policies installed; listening on %s "
 	    "with %zu workers", d.socket_path, d.nworkers);
 	notify_ready(&d);

@@ -15,6 +15,7 @@
 #include <openssl/x509.h>
 
 #include "daemon/gen.h"
+#include "engine/ktls.h"
 #include "policy/policy.h"
 
 enum at_rc
@@ -117,6 +118,7 @@ attlsd_conntab_update(struct attlsd_conntab *t, struct attlsd_conn *c)
 
 		(void)snprintf(c->protocol, sizeof(c->protocol), "%s", SSL_get_version(ssl));
 		c->cipher = ciph != NULL ? (uint16_t)SSL_CIPHER_get_protocol_id(ciph) : 0;
+		c->ktls = (uint8_t)engine_ktls_state(ssl);
 		copy_peer(c, ssl);
 	}
 	(void)pthread_mutex_unlock(&t->lock);
@@ -284,13 +286,14 @@ attlsd_conntab_format(struct attlsd_conntab *t, struct at_buf *out)
 		    "CONNID: %08X LOCAL: %s REMOTE: %s %s\n"
 		    "  JOBNAME: %s USERID: %s RULE: %s GENERATION: %llu\n"
 		    "  STATE: %s PROTOCOL: %s CIPHER: %04X %s\n"
-		    "  PEER: %s MAPPED: %s BYTES: out %llu in %llu\n",
+		    "  PEER: %s MAPPED: %s BYTES: out %llu in %llu KTLS: %s\n",
 		    c->id, l, r, c->dir == CTL_DIR_INBOUND ? "InBound" : "OutBound",
 		    c->jobname[0] ? c->jobname : "-", c->userid, c->rule->name,
 		    (unsigned long long)c->gen->id, state_name(c->state),
 		    c->protocol[0] ? c->protocol : "-", c->cipher, cn != NULL ? cn : "",
 		    c->peer_subject != NULL ? c->peer_subject : "-",
-		    c->mapped_user[0] ? c->mapped_user : "-", (unsigned long long)c->to_peer, (unsigned long long)c->from_peer);
+		    c->mapped_user[0] ? c->mapped_user : "-", (unsigned long long)c->to_peer, (unsigned long long)c->from_peer,
+		    engine_ktls_name(c->ktls));
 	}
 	(void)pthread_mutex_unlock(&t->lock);
 	return rc;

@@ -45,6 +45,7 @@ struct attlsd_conn {
 	uint64_t to_peer, from_peer;
 	char protocol[16];
 	uint16_t cipher;
+	uint8_t ktls;                    /* ENGINE_KTLS_* bits, after the handshake */
 	char *peer_subject;              /* one line (OPENSSL_malloc), or NULL */
 	uint8_t *peer_der;               /* peer certificate, DER (malloc) */
 	char mapped_user[16];            /* user the peer certificate maps to, or "" */

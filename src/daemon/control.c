@@ -27,6 +27,7 @@
 #include "ctl/proto.h"
 #include "daemon/ezd.h"
 #include "daemon/log.h"
+#include "engine/ktls.h"
 #include "engine/sesscache.h"
 #include "engine/tlsctx.h"
 
@@ -236,6 +237,11 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 	}
 	if (a->role == POLICY_ROLE_CLIENT)
 		offer_session(ssl, addrs);
+	/* Not under ApplicationControlled: a program may stop TLS there
+	 * (TTLS_STOP_CONNECTION) or renew keys, and a socket cannot leave
+	 * the kernel's TLS layer once in it. */
+	if (d->ktls && !a->application_controlled)
+		engine_ktls_allow(ssl);
 	/* engine_conn_new owns sp[0], the TCP socket and ssl from here on. */
 	if (engine_conn_new(sp[0], tcp_fd, ssl, &eng, &err) != AT_OK) {
 		sp[0] = -1;

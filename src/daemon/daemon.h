@@ -39,6 +39,7 @@ struct attlsd {
 	const char *db_path;
 	size_t nworkers;
 	int ready_fd;
+	bool no_ktls;                 /* --no-ktls */
 	char db_file[4096];           /* the security database in use, or "" */
 	/* state */
 	struct attlsd_gen *gen;
@@ -53,6 +54,7 @@ struct attlsd {
 	struct attlsd_client *clients[ATTLSD_MAX_CLIENTS];
 	bool stopping;
 	bool checking;                /* attlsd -n: load and report only */
+	bool ktls;                    /* connections may hand records to the kernel */
 };
 
 /* Loads the policy again; on any error the installed one stays. */
