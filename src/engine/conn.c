@@ -34,9 +34,10 @@
  * one read from the application fills four records and four decrypted
  * records go to it in one write. */
 #define BUF_MAX 65536
+#define RECORD_MAX 16384
 /* The write buffer before the TCP socket: four records, each with room
  * for its header, content type and authentication tag. */
-#define WBUF_MAX (4 * (16384 + 256))
+#define WBUF_MAX (4 * (RECORD_MAX + 256))
 
 struct dir_buf {
 	unsigned char *p;
@@ -333,7 +334,8 @@ pump_up(struct engine_conn *c)
 			c->up.off = 0;
 			progress = true;
 		}
-		if (!wbio_attach(c)) {
+		/* A burst of one record gains nothing from the buffer. */
+		if (c->up.len - c->up.off > RECORD_MAX && !wbio_attach(c)) {
 			fail(c, 4, "Data Encryption", "out of memory");
 			return false;
 		}
