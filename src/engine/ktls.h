@@ -3,9 +3,9 @@
  * offers it, and whether a connection's records went to it.
  *
  * When the kernel has the "tls" TCP upper-layer protocol and OpenSSL was
- * built with kernel TLS, OpenSSL hands the record encryption of a
- * connection whose cipher the kernel supports (AES-GCM, ChaCha20-Poly1305)
- * to the kernel after the handshake; SSL_read and SSL_write keep working
+ * built with kernel TLS, OpenSSL hands the record encryption of each
+ * direction whose cipher and version both support to the kernel after
+ * the handshake; SSL_read and SSL_write keep working
  * as before, so the relay does not change.  Where either is missing,
  * OpenSSL encrypts in attlsd as usual.
  */
