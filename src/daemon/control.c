@@ -237,11 +237,18 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 	}
 	if (a->role == POLICY_ROLE_CLIENT)
 		offer_session(ssl, addrs);
-	/* Not under ApplicationControlled: a program may stop TLS there
-	 * (TTLS_STOP_CONNECTION) or renew keys, and a socket cannot leave
-	 * the kernel's TLS layer once in it. */
-	if (d->ktls && !a->application_controlled)
-		engine_ktls_allow(ssl);
+	/* Reading ahead takes a burst of records in one read() instead of
+	 * two per record (header, then body; engine_tls_stream), and kernel
+	 * TLS takes the records out of attlsd altogether.  Neither under
+	 * ApplicationControlled: a program may stop TLS there
+	 * (TTLS_STOP_CONNECTION) and go on in cleartext, and bytes read
+	 * ahead past the partner's close_notify would be lost to it, as
+	 * would a socket that cannot leave the kernel's TLS layer. */
+	if (!a->application_controlled) {
+		engine_tls_stream(ssl);
+		if (d->ktls)
+			engine_ktls_allow(ssl);
+	}
 	/* engine_conn_new owns sp[0], the TCP socket and ssl from here on. */
 	if (engine_conn_new(sp[0], tcp_fd, ssl, &eng, &err) != AT_OK) {
 		sp[0] = -1;

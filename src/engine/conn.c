@@ -64,6 +64,11 @@ struct engine_conn {
 	bool wbuf;              /* records go through a write buffer (wbio_attach) */
 	bool flush_want;        /* that buffer waits for the socket to drain */
 	bool tcp_shut;          /* shutdown(peer_fd, SHUT_WR) done */
+	/* Within one engine_conn_run: a read came back short, so the next
+	 * would most likely say EAGAIN.  Not trying saves that system call;
+	 * epoll is level-triggered, so data that arrives meanwhile still
+	 * wakes the worker. */
+	bool app_drained, peer_drained;
 	bool peer_notified;     /* the peer's end was a close_notify */
 	int so_error;           /* why the TCP connect failed (errno), or 0 */
 	struct engine_conn_stats stats;
@@ -307,7 +312,7 @@ pump_up(struct engine_conn *c)
 
 	for (;;) {
 		if (c->up.len == c->up.off) {
-			if (c->app_eof)
+			if (c->app_eof || c->app_drained)
 				break;
 			if (!buf_alloc(&c->up)) {
 				fail(c, 4, "Data Encryption", "out of memory");
@@ -332,6 +337,7 @@ pump_up(struct engine_conn *c)
 			}
 			c->up.len = (size_t)n;
 			c->up.off = 0;
+			c->app_drained = (size_t)n < BUF_MAX;
 			progress = true;
 		}
 		/* A burst of one record gains nothing from the buffer. */
@@ -382,7 +388,7 @@ pump_down(struct engine_conn *c)
 	int r, e;
 
 	for (;;) {
-		while (!drained && !c->peer_eof && c->down.len < BUF_MAX) {
+		while (!drained && !c->peer_drained && !c->peer_eof && c->down.len < BUF_MAX) {
 			if (!buf_alloc(&c->down)) {
 				fail(c, 4, "Data Decryption", "out of memory");
 				return false;
@@ -393,6 +399,11 @@ pump_down(struct engine_conn *c)
 				c->down.len += (size_t)r;
 				c->stats.from_peer += (uint64_t)r;
 				c->down_peer_want = 0;
+				/* Nothing left in OpenSSL's buffer and a record shorter
+				 * than full: the partner's burst most likely ended
+				 * here, and the next read would say EAGAIN.  Full
+				 * records (bulk data) keep the loop reading. */
+				c->peer_drained = SSL_has_pending(c->ssl) == 0 && r < RECORD_MAX;
 				progress = true;
 				continue;
 			}
@@ -567,11 +578,19 @@ do_stop(struct engine_conn *c)
 		    "(data or an error instead of close_notify)");
 }
 
+void
+engine_tls_stream(SSL *ssl)
+{
+	SSL_set_read_ahead(ssl, 1);
+	SSL_set_default_read_buffer_len(ssl, WBUF_MAX);
+}
+
 enum engine_state
 engine_conn_run(struct engine_conn *c)
 {
 	bool progress = true;
 
+	c->app_drained = c->peer_drained = false;
 	if (c->state == ENGINE_STOPPING)
 		do_stop(c);
 	if (c->state == ENGINE_HANDSHAKING)

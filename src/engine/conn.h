@@ -60,6 +60,15 @@ AT_MUST_CHECK enum at_rc engine_conn_new(int app_fd, int peer_fd, SSL *ssl,
 void engine_conn_set_connecting(struct engine_conn *c);
 int engine_conn_so_error(const struct engine_conn *c);
 
+/*
+ * For a connection that will never go back to cleartext (one not under
+ * ApplicationControlled): OpenSSL reads ahead, up to four records per
+ * read() instead of two read() calls per record.  Never on one that may be
+ * stopped: bytes read ahead past the partner's close_notify would be lost
+ * to the program.  Call before the handshake.
+ */
+void engine_tls_stream(SSL *ssl);
+
 /* Does all the work possible now; returns the state reached. */
 enum engine_state engine_conn_run(struct engine_conn *c);
 
