@@ -112,7 +112,8 @@ ctl_summary_build(const struct policy_rule *const *rules, size_t n, uint64_t gen
 		return at_err_setx(err, AT_E_NOMEM, "out of memory building the summary");
 	p = out->data;
 	memset(p, 0, total);
-	memcpy(p, CTL_SUMMARY_MAGIC, 8);
+	/* Eight magic bytes, not a string: no terminator belongs there. */
+	memcpy(p, CTL_SUMMARY_MAGIC, 8); /* NOLINT(bugprone-not-null-terminated-result) */
 	put16(p + 8, CTL_SUMMARY_VERSION);
 	put32(p + 12, (uint32_t)nrec);
 	put32(p + 16, (uint32_t)(generation >> 32));

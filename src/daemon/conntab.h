@@ -28,41 +28,43 @@ struct attlsd_env;
 struct policy_rule;
 
 struct attlsd_conn {
-	uint32_t id;
+	/* Pointers and 64-bit fields first, then the narrower ones: several
+	 * thousand of these may be alive, so no padding between fields. */
 	ino_t app_ino;
-	uint8_t dir;                     /* CTL_DIR_* */
-	struct ctl_addrs addrs;
-	char jobname[CTL_NAME_MAX + 1];
-	char userid[16];
 	struct attlsd_gen *gen;          /* one reference held */
 	const struct policy_rule *rule;
 	const struct attlsd_env *env;
 	struct engine_conn *engine;      /* owned by the worker */
 	uint64_t deadline_ms;            /* handshake deadline, monotonic; 0 none */
-	uint32_t trace;
 	/* Copied by the worker for status and queries. */
-	enum engine_state state;
 	uint64_t to_peer, from_peer;
-	char protocol[16];
-	uint16_t cipher;
-	uint8_t ktls;                    /* ENGINE_KTLS_* bits, after the handshake */
 	char *peer_subject;              /* one line (OPENSSL_malloc), or NULL */
 	uint8_t *peer_der;               /* peer certificate, DER (malloc) */
-	char mapped_user[16];            /* user the peer certificate maps to, or "" */
+	size_t peer_der_len;
+	struct attlsd_conn *next;        /* table chain */
+	/* Worker bookkeeping (the worker thread only). */
+	struct attlsd_conn *wnext, *wprev;
+	uint32_t id;
+	uint32_t trace;
+	enum engine_state state;
 	/* A TTLS_INIT_CONNECTION waiting for the handshake (else -1): the
 	 * client's control socket, the request's cookie, and the application's
 	 * end of the pair to send it once the handshake has succeeded. */
 	int reply_fd;
 	uint32_t reply_cookie;
 	int pending_app_fd;
-	bool app_controlled;             /* mapped by TTLS_INIT_CONNECTION */
 	unsigned worker;                 /* index of the worker driving it */
-	size_t peer_der_len;
 	int so_error;
-	struct attlsd_conn *next;        /* table chain */
-	/* Worker bookkeeping (the worker thread only). */
-	struct attlsd_conn *wnext, *wprev;
 	unsigned app_ev, peer_ev;        /* epoll events registered; 0 = not */
+	struct ctl_addrs addrs;
+	uint16_t cipher;
+	char jobname[CTL_NAME_MAX + 1];
+	char userid[16];
+	char protocol[16];
+	char mapped_user[16];            /* user the peer certificate maps to, or "" */
+	uint8_t dir;                     /* CTL_DIR_* */
+	uint8_t ktls;                    /* ENGINE_KTLS_* bits, after the handshake */
+	bool app_controlled;             /* mapped by TTLS_INIT_CONNECTION */
 	bool dead;                       /* finished; freed after this epoll batch */
 };
 

@@ -138,7 +138,8 @@ policy_cipher_lookup(struct at_str name, uint16_t *id)
 
 		if (name.len + 1 > sizeof(buf))
 			return false;
-		memcpy(buf, "TLS_", 4);
+		/* t carries its length; buf is never read as a C string. */
+		memcpy(buf, "TLS_", 4); /* NOLINT(bugprone-not-null-terminated-result) */
 		memcpy(buf + 4, name.p + 4, name.len - 4);
 		t.p = buf;
 		t.len = name.len;

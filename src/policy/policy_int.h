@@ -111,14 +111,14 @@ struct policy_enum {
 
 struct policy_kw {
 	const char *name;
-	enum policy_kind kind;
-	enum policy_stype child;        /* K_REF / K_INLINE target type */
-	enum policy_slot slot;          /* rule conditions and action refs */
 	size_t off;                     /* 1 + offset in struct policy_actions;
 	                                   0: no typed field (kept as an extra) */
 	uint64_t min, max;              /* K_U32 range; K_PROTO bit; K_MASK width */
 	const struct policy_enum *enums;/* K_ENUM values */
 	const char *dflt;               /* default, as shown (NULL: none) */
+	enum policy_kind kind;
+	enum policy_stype child;        /* K_REF / K_INLINE target type */
+	enum policy_slot slot;          /* rule conditions and action refs */
 	bool multi;                     /* repeats accumulate (no warning) */
 	bool env_only;                  /* not valid in TTLSConnectionAdvancedParms */
 };

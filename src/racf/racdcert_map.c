@@ -106,7 +106,7 @@ rcd_listmap(struct racf_ctx *ctx, const struct racf_cmd *cmd,
 	char label[SAF_CERT_LABEL_MAX + 1];
 	bool one = racf_sub(kw, "LABEL") != NULL;
 	struct rcd_owner o;
-	size_t before = out->len;
+	size_t before;
 	enum at_rc rc;
 
 	rc = map_owner(ctx, cmd, "LISTMAP", &o, err);

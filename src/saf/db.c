@@ -266,7 +266,8 @@ saf_db_open(const char *path, unsigned flags, struct saf_db **out,
 	rc = resolve_path(path, &db->path, err);
 	if (rc != AT_OK)
 		goto out;
-	if (stat(db->path, &sb) != 0) {
+	/* resolve_path has set db->path: it returns AT_OK only then. */
+	if (stat(db->path, &sb) != 0) { /* NOLINT(clang-analyzer-core.NonNullParamChecker) */
 		if (errno != ENOENT || !(flags & SAF_DB_CREATE) ||
 		    db->readonly) {
 			rc = at_err_set(err, errno == ENOENT ? AT_E_NOTFOUND :

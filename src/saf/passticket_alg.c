@@ -307,7 +307,7 @@ enhanced_one(EVP_MAC_CTX *ctx, const unsigned char *key, size_t keylen,
     const unsigned char ua[16], uint64_t t, enum saf_ptkt_type type,
     char out[SAF_PTKT_LEN + 1], struct at_err *err)
 {
-	unsigned char h[64], buf[20], l[3] = { 0 }, r[3] = { 0 }, x[3];
+	unsigned char h[64] = { 0 }, buf[20], l[3] = { 0 }, r[3] = { 0 }, x[3];
 	uint64_t v = 0;
 	unsigned n = type == SAF_PTKT_UPPER ? 36 : 64;
 	enum at_rc rc;

@@ -373,7 +373,7 @@ saf_user_delete(struct saf_db *db, const struct saf_actor *actor,
     const char *name, struct at_err *err)
 {
 	struct saf_user u;
-	char n[SAF_NAME_MAX + 1];
+	char n[SAF_NAME_MAX + 1] = "";
 	enum at_rc rc;
 	size_t i;
 

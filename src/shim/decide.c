@@ -41,18 +41,19 @@ static void
 set_jobname(void)
 {
 	const char *src = getenv("ATTLS_JOBNAME");
-	size_t i;
+	size_t i, n;
 
 	if (src == NULL || src[0] == '\0')
 		src = program_invocation_short_name;
 	if (src == NULL)
 		src = "";
-	for (i = 0; i < CTL_NAME_MAX && src[i] != '\0'; i++) {
+	n = strnlen(src, CTL_NAME_MAX);
+	for (i = 0; i < n; i++) {
 		char c = src[i];
 
 		jobname[i] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
 	}
-	jobname[i] = '\0';
+	jobname[n] = '\0';
 }
 
 static void
