@@ -77,7 +77,7 @@ copy_peer(struct attlsd_conn *c, SSL *ssl)
 	X509 *peer;
 	int len;
 
-	if (c->peer_der != NULL)
+	if (c->peer_der != NULL || c->peer_subject != NULL)
 		return;
 	peer = SSL_get0_peer_certificate(ssl);
 	if (peer == NULL)

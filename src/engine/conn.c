@@ -4,9 +4,8 @@
  *
  * Each direction has one buffer (BUF_MAX) that is allocated when data
  * arrives and released once it has been passed on, so an idle connection
- * holds no relay memory; OpenSSL's own buffers are
- * released too (SSL_MODE_RELEASE_BUFFERS in tlsctx.c, SSL_free_buffers
- * here).
+ * holds no relay memory; OpenSSL's own buffers are released too
+ * (SSL_MODE_RELEASE_BUFFERS in tlsctx.c, SSL_free_buffers here).
  *
  * Records to the peer go through a write buffer that is flushed at the end
  * of each burst (wbio_attach), so a burst is one send().
@@ -64,8 +63,8 @@ struct engine_conn {
 	bool wbuf;              /* records go through a write buffer (wbio_attach) */
 	bool flush_want;        /* that buffer waits for the socket to drain */
 	bool tcp_shut;          /* shutdown(peer_fd, SHUT_WR) done */
-	/* Within one engine_conn_run: a read came back short, so the next
-	 * would most likely say EAGAIN.  Not trying saves that system call;
+	/* Within one engine_conn_run: a read came back short (or SSL_read
+	 * stopped), so the next would most likely say EAGAIN.  Not trying saves that system call;
 	 * epoll is level-triggered, so data that arrives meanwhile still
 	 * wakes the worker. */
 	bool app_drained, peer_drained;
@@ -383,12 +382,12 @@ pump_up(struct engine_conn *c)
 static bool
 pump_down(struct engine_conn *c)
 {
-	bool progress = false, drained = false;
+	bool progress = false;
 	ssize_t n;
 	int r, e;
 
 	for (;;) {
-		while (!drained && !c->peer_drained && !c->peer_eof && c->down.len < BUF_MAX) {
+		while (!c->peer_drained && !c->peer_eof && c->down.len < BUF_MAX) {
 			if (!buf_alloc(&c->down)) {
 				fail(c, 4, "Data Decryption", "out of memory");
 				return false;
@@ -407,7 +406,8 @@ pump_down(struct engine_conn *c)
 				progress = true;
 				continue;
 			}
-			drained = true;
+			/* Whatever stopped SSL_read holds for the rest of this run. */
+			c->peer_drained = true;
 			e = SSL_get_error(c->ssl, r);
 			if (e == SSL_ERROR_WANT_READ) {
 				c->down_peer_want = ENGINE_WANT_READ;
