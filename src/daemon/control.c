@@ -213,8 +213,7 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 		goto refuse;
 	}
 	c->env = env;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sp) != 0 ||
-	    fstat(sp[1], &st) != 0 ||
+	if (engine_app_pair(sp, &err) != AT_OK || fstat(sp[1], &st) != 0 ||
 	    fcntl(tcp_fd, F_SETFL, fcntl(tcp_fd, F_GETFL) | O_NONBLOCK) != 0) {
 		(void)at_err_set(&err, AT_E_IO, "making the application's socket");
 		c->state = ENGINE_FAILED;

@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,18 +66,32 @@ to_epoll(unsigned want)
 	    ((want & ENGINE_WANT_WRITE) ? EPOLLOUT : 0u);
 }
 
-/* Makes fd's registration match ev (0 = not registered). */
-static void
+/*
+ * Makes fd's registration match ev (0 = not registered).  False, with
+ * errno, when epoll refused: the descriptor would then never be waited
+ * for, so the caller ends the connection.
+ */
+static bool
 arm(struct attlsd_worker *w, struct attlsd_conn *c, int fd, unsigned *cur, uint32_t ev)
 {
 	struct epoll_event e = { .events = ev, .data.ptr = c };
 	int op;
 
 	if (*cur == ev)
-		return;
+		return true;
 	op = ev == 0 ? EPOLL_CTL_DEL : *cur == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
-	if (epoll_ctl(w->epfd, op, fd, &e) == 0)
-		*cur = ev;
+	if (epoll_ctl(w->epfd, op, fd, &e) != 0)
+		return false;
+	*cur = ev;
+	return true;
+}
+
+/* Takes fd out of the epoll set, whatever epoll says: it is closing. */
+static void
+disarm(struct attlsd_worker *w, struct attlsd_conn *c, int fd, unsigned *cur)
+{
+	if (!arm(w, c, fd, cur, 0))
+		*cur = 0;
 }
 
 /*
@@ -131,8 +147,8 @@ unlink_conn(struct attlsd_worker *w, struct attlsd_conn *c)
 static void
 finish(struct attlsd_worker *w, struct attlsd_conn *c)
 {
-	arm(w, c, engine_conn_app_fd(c->engine), &c->app_ev, 0);
-	arm(w, c, engine_conn_peer_fd(c->engine), &c->peer_ev, 0);
+	disarm(w, c, engine_conn_app_fd(c->engine), &c->app_ev);
+	disarm(w, c, engine_conn_peer_fd(c->engine), &c->peer_ev);
 	unlink_conn(w, c);
 	attlsd_conntab_update(w->table, c);
 	answer_init(w, c, c->state != ENGINE_FAILED);
@@ -221,8 +237,8 @@ finish_stop(struct attlsd_worker *w, struct attlsd_conn *c)
 	struct at_buf out;
 	struct at_err err;
 
-	arm(w, c, engine_conn_app_fd(c->engine), &c->app_ev, 0);
-	arm(w, c, tcp, &c->peer_ev, 0);
+	disarm(w, c, engine_conn_app_fd(c->engine), &c->app_ev);
+	disarm(w, c, tcp, &c->peer_ev);
 	unlink_conn(w, c);
 	attlsd_conntab_update(w->table, c);
 	memset(&r, 0, sizeof(r));
@@ -254,19 +270,27 @@ process(struct attlsd_worker *w, struct attlsd_conn *c)
 {
 	enum engine_state before = c->state, after;
 	unsigned wa, wp;
+	char why[128];
 
 	if (c->dead)
 		return;
 	after = engine_conn_run(c->engine);
 	if (after != before || after == ENGINE_RELAYING)
 		attlsd_conntab_update(w->table, c);
-	if (before == ENGINE_HANDSHAKING && after != ENGINE_HANDSHAKING &&
-	    after != ENGINE_FAILED) {
-		ezd_handshake_done(c, c->protocol, c->cipher);
+	if (before == ENGINE_HANDSHAKING && after == ENGINE_RELAYING) {
+		/* The engine holds the relay after the handshake: every check
+		 * of the partner passes before a byte moves either way, before
+		 * the program gets its socket (TTLS_INIT_CONNECTION) and before
+		 * success is logged. */
 		map_peer(w, c);
 		after = engine_conn_state(c->engine);
-		if (after != ENGINE_FAILED)
+		if (after != ENGINE_FAILED) {
+			ezd_handshake_done(c, c->protocol, c->cipher);
 			answer_init(w, c, true);
+			engine_conn_release(c->engine);
+			after = engine_conn_run(c->engine);
+			attlsd_conntab_update(w->table, c);
+		}
 	}
 	if (after == ENGINE_DONE || after == ENGINE_FAILED) {
 		finish(w, c);
@@ -277,8 +301,19 @@ process(struct attlsd_worker *w, struct attlsd_conn *c)
 		return;
 	}
 	engine_conn_interest(c->engine, &wa, &wp);
-	arm(w, c, engine_conn_app_fd(c->engine), &c->app_ev, to_epoll(wa));
-	arm(w, c, engine_conn_peer_fd(c->engine), &c->peer_ev, to_epoll(wp));
+	/* Edge-triggered on the program's end: the keeper byte attlsd never
+	 * reads (engine_app_pair) keeps it readable for good, so level
+	 * triggering would wake the worker for ever.  Each new write by the
+	 * program is an edge, and the engine reads until the socket is empty
+	 * or it stops wanting to read; a change of interest re-arms it. */
+	if (!arm(w, c, engine_conn_app_fd(c->engine), &c->app_ev,
+	    wa != 0 ? to_epoll(wa) | EPOLLET : 0) ||
+	    !arm(w, c, engine_conn_peer_fd(c->engine), &c->peer_ev, to_epoll(wp))) {
+		(void)snprintf(why, sizeof(why), "the connection cannot be watched "
+		    "(epoll_ctl: %s)", strerror(errno));
+		engine_conn_abort(c->engine, 6001, NULL, why);
+		finish(w, c);
+	}
 }
 
 struct attlsd_cmd {
@@ -458,7 +493,8 @@ check_deadlines(struct attlsd_worker *w)
 	if (w->next_deadline_ms == 0)
 		return -1;
 	if (w->next_deadline_ms > now)
-		return (int)(w->next_deadline_ms - now);
+		return w->next_deadline_ms - now > INT_MAX ? INT_MAX :
+		    (int)(w->next_deadline_ms - now);
 	for (c = w->conns; c != NULL; c = n) {
 		n = c->wnext;
 		if (c->deadline_ms == 0 || engine_conn_state(c->engine) != ENGINE_HANDSHAKING)
@@ -473,7 +509,9 @@ check_deadlines(struct attlsd_worker *w)
 			next = c->deadline_ms;
 	}
 	w->next_deadline_ms = next;
-	return next == 0 ? -1 : (int)(next - now);
+	if (next == 0)
+		return -1;
+	return next - now > INT_MAX ? INT_MAX : (int)(next - now);
 }
 
 static void *
@@ -486,6 +524,11 @@ run(void *arg)
 
 	while (!stop) {
 		timeout = check_deadlines(w);
+		/* Connections it just ended are closed now, not after the
+		 * next event: on a quiet host that may never come, and the
+		 * program and the partner would wait for ever.  No batch of
+		 * events is in hand here, so none can refer to them. */
+		bury(w);
 		n = epoll_wait(w->epfd, ev, 64, timeout);
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.ptr == w) {

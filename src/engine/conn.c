@@ -14,6 +14,7 @@
  * round, so each direction records which way it is blocked on the peer
  * descriptor, and the interest is the union of both directions' needs.
  */
+#define _DEFAULT_SOURCE /* SO_PEEK_OFF */
 #include "engine/conn.h"
 
 #include <errno.h>
@@ -39,6 +40,7 @@
 #define WBUF_MAX (4 * (RECORD_MAX + 256))
 
 struct dir_buf {
+	unsigned char *mem;   /* malloc, or NULL; p is mem + a head room */
 	unsigned char *p;
 	size_t len;   /* bytes held */
 	size_t off;   /* bytes already passed on */
@@ -69,12 +71,28 @@ struct engine_conn {
 	 * wakes the worker. */
 	bool app_drained, peer_drained;
 	bool peer_notified;     /* the peer's end was a close_notify */
+	bool held;              /* handshake done, relay not yet released */
+	/* The peer's end was not orderly (a reset, or a TCP end without
+	 * close_notify before ours): what was decrypted still goes to the
+	 * application, then the connection fails with this code. */
+	int cut_rc;
+	const char *cut_why;
 	int so_error;           /* why the TCP connect failed (errno), or 0 */
 	struct engine_conn_stats stats;
 	int fail_rc;
 	const char *fail_event;
 	char *fail_why;         /* malloc, only once failed (or NULL) */
 };
+
+/* Bytes waiting in a socket's receive queue (FIONREAD) or unread by its
+ * peer (SIOCOUTQ); -1 when the kernel will not say. */
+static int
+queued(int fd, unsigned long req)
+{
+	int n = 0;
+
+	return ioctl(fd, req, &n) == 0 ? n : -1;
+}
 
 static void
 fail(struct engine_conn *c, int rc, const char *event, const char *why)
@@ -160,13 +178,53 @@ flush_peer(struct engine_conn *c)
 	return false;
 }
 
+/*
+ * The keeper byte: the program's end sends one byte at birth that attlsd's
+ * end never consumes (reads peek past it, then consume all but the last
+ * byte seen), so attlsd's end always has unread data.  Linux gives the
+ * peer of an AF_UNIX stream socket closed with unread data ECONNRESET on
+ * its next read once the data queued for it is gone; closing without
+ * unread data gives end-of-file.  So whenever attlsd's end closes
+ * without first draining it (a failure, or the kernel closing it because
+ * attlsd was killed), the program sees a reset, as it would on TCP; an
+ * orderly end drains first (drain_app) and the program sees end-of-file.
+ */
+enum at_rc
+engine_app_pair(int sp[2], struct at_err *err)
+{
+	static const unsigned char keeper = 0;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sp) != 0)
+		return at_err_set(err, AT_E_IO, "making the application's socket pair");
+	if (send(sp[1], &keeper, 1, MSG_NOSIGNAL) != 1) {
+		enum at_rc rc = at_err_set(err, AT_E_IO, "priming the application's socket pair");
+
+		(void)close(sp[0]);
+		(void)close(sp[1]);
+		sp[0] = sp[1] = -1;
+		return rc;
+	}
+	return AT_OK;
+}
+
 enum at_rc
 engine_conn_new(int app_fd, int peer_fd, SSL *ssl, struct engine_conn **out,
     struct at_err *err)
 {
 	struct engine_conn *c;
+	int one = 1;
 
 	*out = NULL;
+	/* Peeks start after the keeper byte (see engine_app_pair); the
+	 * kernel moves the offset back as bytes are consumed. */
+	if (setsockopt(app_fd, SOL_SOCKET, SO_PEEK_OFF, &one, sizeof(one)) != 0 ||
+	    queued(app_fd, FIONREAD) < 1) {
+		SSL_free(ssl);
+		(void)close(app_fd);
+		(void)close(peer_fd);
+		return at_err_set(err, AT_E_IO, "the application's end is not from "
+		    "engine_app_pair (no keeper byte, or no peek offset)");
+	}
 	c = calloc(1, sizeof(*c));
 	if (c == NULL || SSL_set_fd(ssl, peer_fd) != 1) {
 		free(c);
@@ -272,7 +330,11 @@ do_handshake(struct engine_conn *c)
 	ERR_clear_error();
 	r = SSL_do_handshake(c->ssl);
 	if (r == 1) {
+		/* Held until the caller has checked the partner (certificate
+		 * mapping, SAF): not one byte either way before that, even one
+		 * already read with the last handshake message. */
 		c->state = ENGINE_RELAYING;
+		c->held = true;
 		c->down_peer_want = 0;
 		return;
 	}
@@ -285,20 +347,73 @@ do_handshake(struct engine_conn *c)
 		handshake_failed(c, e);
 }
 
+/* head: bytes of room before p (app_read needs one). */
 static bool
-buf_alloc(struct dir_buf *b)
+buf_alloc(struct dir_buf *b, size_t head)
 {
-	if (b->p == NULL)
-		b->p = malloc(BUF_MAX);
-	return b->p != NULL;
+	if (b->mem == NULL) {
+		b->mem = malloc(head + BUF_MAX);
+		if (b->mem == NULL)
+			return false;
+		b->p = b->mem + head;
+	}
+	return true;
 }
 
 static void
 buf_release(struct dir_buf *b)
 {
-	free(b->p);
-	b->p = NULL;
+	free(b->mem);
+	b->mem = b->p = NULL;
 	b->len = b->off = 0;
+}
+
+/*
+ * Reads what the application wrote, leaving the keeper byte (see
+ * engine_app_pair) unread: peek past the keeper, then consume the keeper
+ * and all but the last byte peeked, which becomes the next keeper.  The
+ * consuming read lands on p - 1, so it rewrites the bytes the peek put
+ * there with the same values; p must have a byte of room before it.
+ * Returns like read().
+ */
+static ssize_t
+app_read(int fd, unsigned char *p, size_t len)
+{
+	ssize_t n, t;
+
+	n = recv(fd, p, len, MSG_PEEK);
+	if (n <= 0)
+		return n;
+	do
+		t = recv(fd, p - 1, (size_t)n, 0);
+	while (t < 0 && errno == EINTR);
+	if (t != n) {
+		/* Only attlsd reads this end, and n bytes and more were there. */
+		errno = EIO;
+		return -1;
+	}
+	return n;
+}
+
+/* Consumes everything left, keeper included, so that closing this end
+ * reads as end-of-file to the application, not as a reset. */
+static void
+drain_app(int fd)
+{
+	unsigned char sink[4096];
+	int left = queued(fd, FIONREAD);
+	ssize_t n;
+
+	/* Bounded by what is there now: a program still writing cannot keep
+	 * this loop going. */
+	while (left > 0) {
+		n = recv(fd, sink, sizeof(sink), MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		left -= (int)n;
+	}
 }
 
 /* Application -> peer. Returns true when progress was made. */
@@ -313,11 +428,11 @@ pump_up(struct engine_conn *c)
 		if (c->up.len == c->up.off) {
 			if (c->app_eof || c->app_drained)
 				break;
-			if (!buf_alloc(&c->up)) {
+			if (!buf_alloc(&c->up, 1)) {
 				fail(c, 4, "Data Encryption", "out of memory");
 				return false;
 			}
-			n = read(c->app_fd, c->up.p, BUF_MAX);
+			n = app_read(c->app_fd, c->up.p, BUF_MAX);
 			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 				c->up_app_blocked = true;
 				buf_release(&c->up);
@@ -384,16 +499,18 @@ pump_down(struct engine_conn *c)
 {
 	bool progress = false;
 	ssize_t n;
-	int r, e;
+	int r, e, saved;
 
 	for (;;) {
 		while (!c->peer_drained && !c->peer_eof && c->down.len < BUF_MAX) {
-			if (!buf_alloc(&c->down)) {
+			if (!buf_alloc(&c->down, 0)) {
 				fail(c, 4, "Data Decryption", "out of memory");
 				return false;
 			}
 			ERR_clear_error();
+			errno = 0;
 			r = SSL_read(c->ssl, c->down.p + c->down.len, (int)(BUF_MAX - c->down.len));
+			saved = errno;
 			if (r > 0) {
 				c->down.len += (size_t)r;
 				c->stats.from_peer += (uint64_t)r;
@@ -417,16 +534,27 @@ pump_down(struct engine_conn *c)
 				c->peer_eof = true;
 				c->peer_notified = true;
 				progress = true;
-			} else if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
-				/* TCP EOF without close_notify: pass the end on all the
-				 * same, as a truncated stream looks to a TCP program. */
+			} else if ((e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && saved == 0) ||
+			    (e == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_error()) ==
+			    SSL_R_UNEXPECTED_EOF_WHILE_READING)) {
+				/* A TCP end without close_notify.  After ours it
+				 * answers it (many servers close on a close_notify
+				 * without sending their own): orderly.  Before ours
+				 * nothing tells it from a cut connection, so the
+				 * program must not take it for a complete stream. */
 				c->peer_eof = true;
 				progress = true;
-			} else if (e == SSL_ERROR_SYSCALL ||
-			    ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
-				fail(c, 406, "Data Decryption", "the partner reset or dropped the "
-				    "connection");
-				return false;
+				if (!c->close_sent) {
+					c->cut_rc = 420;
+					c->cut_why = "the partner ended the TCP connection without "
+					    "close_notify: the data may be truncated";
+				}
+			} else if (e == SSL_ERROR_SYSCALL) {
+				c->peer_eof = true;
+				progress = true;
+				c->cut_rc = 406;
+				c->cut_why = saved == ECONNRESET ? "the partner reset the "
+				    "connection" : "receiving from the partner failed";
 			} else {
 				fail(c, 406, "Data Decryption", "receiving from the partner failed "
 				    "(a record could not be decrypted)");
@@ -496,6 +624,11 @@ pass_eofs(struct engine_conn *c)
 		(void)shutdown(c->peer_fd, SHUT_WR);
 		c->tcp_shut = true;
 	}
+	if (c->peer_eof && c->down.len == 0 && c->cut_rc != 0) {
+		/* Everything decrypted has been delivered: now the reset. */
+		fail(c, c->cut_rc, "Data Decryption", c->cut_why);
+		return;
+	}
 	if (c->peer_eof && c->down.len == 0 && !c->app_shut) {
 		(void)shutdown(c->app_fd, SHUT_WR);
 		c->app_shut = true;
@@ -504,25 +637,16 @@ pass_eofs(struct engine_conn *c)
 		c->state = ENGINE_DONE;
 }
 
-/* Bytes waiting in a socket's receive queue (FIONREAD) or unread by its
- * peer (SIOCOUTQ); -1 when the kernel will not say. */
-static int
-queued(int fd, unsigned long req)
-{
-	int n = 0;
-
-	return ioctl(fd, req, &n) == 0 ? n : -1;
-}
-
 int
 engine_conn_stop(struct engine_conn *c)
 {
-	if (c->state != ENGINE_RELAYING)
+	if (c->state != ENGINE_RELAYING || c->held)
 		return EPROTO;
 	/* Pass on what the application wrote before asking. */
 	(void)engine_conn_run(c);
+	/* The keeper byte (engine_app_pair) is all that may be left unread. */
 	if (c->state != ENGINE_RELAYING || c->up.len != 0 || c->down.len != 0 || c->app_eof ||
-	    (c->peer_eof && !c->peer_notified) || queued(c->app_fd, FIONREAD) != 0 ||
+	    (c->peer_eof && !c->peer_notified) || queued(c->app_fd, FIONREAD) != 1 ||
 	    queued(c->app_fd, SIOCOUTQ) != 0)
 		return EPROTO;
 	c->state = ENGINE_STOPPING;
@@ -595,7 +719,7 @@ engine_conn_run(struct engine_conn *c)
 		do_stop(c);
 	if (c->state == ENGINE_HANDSHAKING)
 		do_handshake(c);
-	while (c->state == ENGINE_RELAYING && progress) {
+	while (c->state == ENGINE_RELAYING && !c->held && progress) {
 		progress = pump_up(c);
 		if (c->state != ENGINE_RELAYING)
 			break;
@@ -607,8 +731,8 @@ engine_conn_run(struct engine_conn *c)
 	if (c->state == ENGINE_FAILED || c->state == ENGINE_DONE) {
 		buf_release(&c->up);
 		buf_release(&c->down);
-	} else if (c->state == ENGINE_RELAYING && c->up.p == NULL && c->down.p == NULL &&
-	    !c->flush_want) {
+	} else if (c->state == ENGINE_RELAYING && !c->held && c->up.p == NULL &&
+	    c->down.p == NULL && !c->flush_want) {
 		wbio_detach(c);
 		/* SSL_MODE_RELEASE_BUFFERS frees OpenSSL's write buffer once a
 		 * record is out, but its read buffer (16.5 KiB) stays whenever
@@ -618,6 +742,12 @@ engine_conn_run(struct engine_conn *c)
 		(void)SSL_free_buffers(c->ssl);
 	}
 	return c->state;
+}
+
+void
+engine_conn_release(struct engine_conn *c)
+{
+	c->held = false;
 }
 
 void
@@ -642,7 +772,7 @@ engine_conn_interest(const struct engine_conn *c, unsigned *app, unsigned *peer)
 		*peer = c->down_peer_want;
 		return;
 	}
-	if (c->state != ENGINE_RELAYING)
+	if (c->state != ENGINE_RELAYING || c->held)
 		return;
 	if (c->down.len > c->down.off)
 		*app |= ENGINE_WANT_WRITE;
@@ -715,6 +845,10 @@ engine_conn_free(struct engine_conn *c)
 	buf_release(&c->down);
 	SSL_free(c->ssl);
 	free(c->fail_why);
+	/* An orderly end reads as end-of-file to the program, anything else
+	 * as a reset (see engine_app_pair). */
+	if (c->app_fd >= 0 && (c->state == ENGINE_DONE || c->state == ENGINE_STOPPED))
+		drain_app(c->app_fd);
 	if (c->app_fd >= 0)
 		(void)close(c->app_fd);
 	if (c->peer_fd >= 0)

@@ -158,12 +158,10 @@ make_engine(int peer_fd, SSL_CTX *ctx, const struct policy_actions *a, int *app_
 	SSL *ssl = NULL;
 	int sp[2];
 
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
-	nonblock(sp[0]);
-	nonblock(sp[1]);
+	assert_int_equal(engine_app_pair(sp, &err), AT_OK);
 	assert_int_equal(engine_tls_new(ctx, a, &ssl, &err), AT_OK);
-	assert_int_equal(engine_conn_new(sp[1], peer_fd, ssl, &c, &err), AT_OK);
-	*app_fd = sp[0];
+	assert_int_equal(engine_conn_new(sp[0], peer_fd, ssl, &c, &err), AT_OK);
+	*app_fd = sp[1];
 	return c;
 }
 
@@ -193,12 +191,19 @@ drive(struct engine_conn **e, size_t ne, struct app *apps, size_t na)
 
 			if (e[i] == NULL)
 				continue;
-			(void)engine_conn_run(e[i]);
+			if (engine_conn_run(e[i]) == ENGINE_RELAYING) {
+				/* Nothing to check about the partner here. */
+				engine_conn_release(e[i]);
+				(void)engine_conn_run(e[i]);
+			}
 			engine_conn_interest(e[i], &wa, &wp);
 			if (engine_conn_state(e[i]) <= ENGINE_RELAYING)
 				busy = true;
+			/* Not POLLIN: the keeper byte keeps the engine's end
+			 * readable; what the applications write is read in the
+			 * next round anyway, as they write in this loop only. */
 			pfd[n].fd = engine_conn_app_fd(e[i]);
-			pfd[n++].events = events(wa);
+			pfd[n++].events = events(wa & ~ENGINE_WANT_READ);
 			pfd[n].fd = engine_conn_peer_fd(e[i]);
 			pfd[n++].events = events(wp);
 		}
@@ -306,9 +311,11 @@ test_cleartext_to_tls_port(void **state)
 	assert_int_equal(engine_conn_failure(e, &event, &why), 5003);
 	assert_string_equal(event, "Initial Handshake");
 	engine_conn_free(e);
-	/* The application's end sees end-of-file, the way a reset peer looks. */
+	/* The application's end sees a reset, as from a TCP peer that
+	 * dropped the connection, never an end-of-file. */
 	assert_int_equal(fcntl(app, F_SETFL, 0), 0);
-	assert_int_equal(read(app, &c, 1), 0);
+	assert_int_equal(read(app, &c, 1), -1);
+	assert_int_equal(errno, ECONNRESET);
 	close(app);
 	close(ctcp);
 	SSL_CTX_free(sctx);
