@@ -11,7 +11,10 @@
 #      with ECONNRESET after the bytes that did arrive, never end-of-file,
 #      and the log tells truncation (420) and reset (406) from an orderly
 #      close; a partner answering our close_notify with a bare FIN is an
-#      orderly close (RC 0).
+#      orderly close (RC 0);
+#   4. a worker whose epoll refuses a connection's socket (attlsd run with
+#      a preloaded epoll_ctl that fails for TCP sockets): the connection
+#      ends at once with a logged RC 6001 instead of never being driven.
 set -u
 . "$ATTLS_SOURCE_DIR/tests/cli/lib.sh"
 
@@ -45,6 +48,14 @@ TTLSRule QuietRule
   Direction Inbound
   TTLSGroupActionRef grp
   TTLSEnvironmentActionRef quietenv
+}
+TTLSRule WatchRule
+{
+  LocalPortRange 1024-65535
+  Jobname WATCHSRV
+  Direction Inbound
+  TTLSGroupActionRef grp
+  TTLSEnvironmentActionRef watchenv
 }
 TTLSRule CutRule
 {
@@ -82,6 +93,18 @@ TTLSEnvironmentAction quietenv
   TTLSEnvironmentAdvancedParms
   {
     HandshakeTimeout 2
+  }
+}
+TTLSEnvironmentAction watchenv
+{
+  HandshakeRole Server
+  TTLSKeyringParms
+  {
+    Keyring $D/server-ring.pem
+  }
+  TTLSEnvironmentAdvancedParms
+  {
+    HandshakeTimeout 0
   }
 }
 TTLSEnvironmentAction cltenv
@@ -219,8 +242,9 @@ log_since() {
 daemon=
 safsrv=
 quietsrv=
+watchsrv=
 peer=
-trap 'st=$?; kill $daemon $safsrv $quietsrv $peer 2>/dev/null || :; wait 2>/dev/null || :; exit $st' EXIT
+trap 'st=$?; kill $daemon $safsrv $quietsrv $watchsrv $peer 2>/dev/null || :; wait 2>/dev/null || :; exit $st' EXIT
 start_attlsd "$D/policy" "$D/attlsd.log"
 
 # 1. SAFCheck: a trusted certificate that maps to nobody, TLS 1.3, data
@@ -344,5 +368,33 @@ kill -9 "$daemon"
 wait "$cli" 2>/dev/null || :
 cp "$D/client.out" "$out"
 expect_out "attlsd killed: the bytes, then ECONNRESET" "^got=1000 err=104$"
+wait $daemon 2>/dev/null || :
+
+# 4. epoll refuses the connection's TCP socket.  Not under AddressSanitizer,
+# which must come first among the libraries of the program.
+failepoll=$ATTLS_BUILD/tests/tools/attls-failepoll.so
+if nm -D "$(command -v attlsd)" 2>/dev/null | grep -q __asan_init; then
+	echo "skipping the epoll failure case: attlsd is built with AddressSanitizer"
+else
+	rm -f "$ATTLS_SOCKET"
+	LD_PRELOAD=$failepoll
+	export LD_PRELOAD
+	start_attlsd "$D/policy" "$D/attlsd.log"
+	unset LD_PRELOAD
+	attls run -j WATCHSRV -- python3 -u "$D/sink.py" "$D/watch.port" "$D/watch.res" \
+		> "$D/watchsrv.out" 2>&1 &
+	watchsrv=$!
+	wait_file "$D/watch.port" || { cat "$D/watchsrv.out"; echo "no server"; exit 1; }
+	mark=$(wc -l < "$D/attlsd.log")
+	expect_fail "unwatchable: the client's handshake fails" 1 sh -c "printf 'x' | timeout 10 \
+		openssl s_client -connect 127.0.0.1:$(cat "$D/watch.port") -CAfile '$D/ca.pem' \
+		-ign_eof -quiet >/dev/null 2>&1 || exit 1"
+	wait_file "$D/watch.res" || :
+	sleep 0.2
+	log_since "$mark"
+	expect_out "unwatchable: RC 6001 logged" "RC: 6001 Initial Handshake.*cannot be watched"
+	cp "$D/watch.res" "$out" 2>/dev/null || : > "$out"
+	expect_out "unwatchable: the program's connection ended with a reset" "^bytes=0 err=104 "
+fi
 
 finish
