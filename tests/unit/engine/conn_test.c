@@ -3,7 +3,7 @@
  * on 127.0.0.1 (kernel-chosen port) between two "applications" on socket
  * pairs: every byte arrives in order in both directions at once, half-close
  * travels as close_notify, and failures end the connection with the right
- * return code while the application sees end-of-file; a client end resumes
+ * return code while the application sees a reset; a client end resumes
  * the session its context remembers for the server.
  */
 #include <errno.h>
