@@ -65,11 +65,15 @@ struct engine_conn {
 	bool wbuf;              /* records go through a write buffer (wbio_attach) */
 	bool flush_want;        /* that buffer waits for the socket to drain */
 	bool tcp_shut;          /* shutdown(peer_fd, SHUT_WR) done */
-	/* Within one engine_conn_run: a read came back short (or SSL_read
-	 * stopped), so the next would most likely say EAGAIN.  Not trying saves that system call;
-	 * epoll is level-triggered, so data that arrives meanwhile still
-	 * wakes the worker. */
-	bool app_drained, peer_drained;
+	/* Within one engine_conn_run: SSL_read came back short or stopped,
+	 * so the next would most likely say EAGAIN.  Not trying saves that
+	 * system call; the TCP socket is watched level-triggered, so data
+	 * that arrives meanwhile still wakes the worker.  There is no such
+	 * shortcut on the application's end: it is watched edge-triggered
+	 * (the keeper byte keeps it readable), and an end-of-file that came
+	 * right behind the data would give no new edge, so it is read until
+	 * EAGAIN. */
+	bool peer_drained;
 	bool peer_notified;     /* the peer's end was a close_notify */
 	bool held;              /* handshake done, relay not yet released */
 	/* The peer's end was not orderly (a reset, or a TCP end without
@@ -426,7 +430,7 @@ pump_up(struct engine_conn *c)
 
 	for (;;) {
 		if (c->up.len == c->up.off) {
-			if (c->app_eof || c->app_drained)
+			if (c->app_eof)
 				break;
 			if (!buf_alloc(&c->up, 1)) {
 				fail(c, 4, "Data Encryption", "out of memory");
@@ -451,7 +455,6 @@ pump_up(struct engine_conn *c)
 			}
 			c->up.len = (size_t)n;
 			c->up.off = 0;
-			c->app_drained = (size_t)n < BUF_MAX;
 			progress = true;
 		}
 		/* A burst of one record gains nothing from the buffer. */
@@ -714,7 +717,7 @@ engine_conn_run(struct engine_conn *c)
 {
 	bool progress = true;
 
-	c->app_drained = c->peer_drained = false;
+	c->peer_drained = false;
 	if (c->state == ENGINE_STOPPING)
 		do_stop(c);
 	if (c->state == ENGINE_HANDSHAKING)
