@@ -392,7 +392,7 @@ else
 	wait_file "$D/watch.res" || :
 	sleep 0.2
 	log_since "$mark"
-	expect_out "unwatchable: RC 6001 logged" "RC: 6001 Initial Handshake.*cannot be watched"
+	expect_out "unwatchable: RC 6001 logged" "EZD1286I .*RC: 6001 .*cannot be watched"
 	cp "$D/watch.res" "$out" 2>/dev/null || : > "$out"
 	expect_out "unwatchable: the program's connection ended with a reset" "^bytes=0 err=104 "
 fi
