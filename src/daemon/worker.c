@@ -1,11 +1,14 @@
 /*
  * worker.c - the epoll loop of one worker thread (see worker.h).
  *
- * Interest is level-triggered and recomputed after every run of a
- * connection; a descriptor with no interest is taken out of the epoll set,
- * so a peer that has hung up cannot make the loop spin.  Handshake
- * deadlines are checked on every wake-up; the epoll timeout is the nearest
- * one.
+ * Interest is recomputed after every run of a connection; a descriptor
+ * with no interest is taken out of the epoll set, so a peer that has hung
+ * up cannot make the loop spin.  The TCP socket is watched
+ * level-triggered, the program's end edge-triggered (see process()).  The
+ * epoll timeout is the nearest handshake deadline, and connections ended
+ * by a deadline are closed before the worker waits again.  A connection
+ * whose descriptors epoll refuses is ended at once (RC 6001): it would
+ * otherwise never be driven again.
  */
 #include "daemon/worker.h"
 
