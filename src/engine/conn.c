@@ -76,12 +76,12 @@ struct engine_conn {
 	bool peer_drained;
 	bool peer_notified;     /* the peer's end was a close_notify */
 	bool held;              /* handshake done, relay not yet released */
+	int so_error;           /* why the TCP connect failed (errno), or 0 */
 	/* The peer's end was not orderly (a reset, or a TCP end without
 	 * close_notify before ours): what was decrypted still goes to the
-	 * application, then the connection fails with this code. */
+	 * application, then the connection fails with cut_rc, cut_why. */
 	int cut_rc;
 	const char *cut_why;
-	int so_error;           /* why the TCP connect failed (errno), or 0 */
 	struct engine_conn_stats stats;
 	int fail_rc;
 	const char *fail_event;
