@@ -308,8 +308,9 @@ wait $mpid
 base=$(fds)
 mute &
 mpid=$!
-sleep 1
+j=0
 during=$(fds)
+while [ "$during" -le "$base" ] && [ $j -lt 30 ]; do j=$((j + 1)); sleep 0.05; during=$(fds); done
 j=0
 while [ "$(wc -l < "$D/quiet.res")" -lt 2 ] && [ $j -lt 100 ]; do j=$((j + 1)); sleep 0.05; done
 sleep 0.2
