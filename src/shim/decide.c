@@ -61,17 +61,19 @@ set_jobname(void)
 	char exe[4096];
 	size_t i, n;
 
-	if ((src == NULL || src[0] == '\0') && secure) {
-		/* argv[0] is the caller's choice; the executable is not. */
+	if (secure) {
+		/* argv[0] is the caller's choice; the executable is not.
+		 * Without /proc the name stays empty, matching only rules
+		 * that name no job. */
 		ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 		const char *slash;
 
 		exe[len > 0 ? len : 0] = '\0';
 		slash = strrchr(exe, '/');
 		src = slash != NULL ? slash + 1 : exe;
-	}
-	if (src == NULL || src[0] == '\0')
+	} else if (src == NULL || src[0] == '\0') {
 		src = program_invocation_short_name;
+	}
 	if (src == NULL)
 		src = "";
 	n = strnlen(src, CTL_NAME_MAX);
