@@ -18,10 +18,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/num.h"
@@ -159,6 +161,18 @@ init_timeout_ms(void)
 	return 60000;
 }
 
+static int
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec now;
+	long long ms;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		return INT_MAX;
+	ms = (long long)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+	return ms < 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
 /*
  * Waits for the reply to cookie; others are late replies and are dropped.
  * The matching reply's descriptors go to fds/nfds when given, else are
@@ -168,13 +182,21 @@ static enum at_rc
 await(uint32_t cookie, uint16_t want, struct ctl_hdr *h, int *out_fds, size_t *out_nfds,
     struct at_err *err)
 {
-	int fds[CTL_MAX_FDS];
+	int fds[CTL_MAX_FDS], limit = long_wait_ms > 0 ? long_wait_ms : shim_timeout_ms();
 	size_t nfds = 0, i;
+	struct timespec t0;
 	enum at_rc rc;
 
+	if (clock_gettime(CLOCK_MONOTONIC, &t0) != 0)
+		return at_err_set(err, AT_E_IO, "reading the clock");
 	for (;;) {
-		rc = ctl_recv(ctl_fd, &recvb, fds, &nfds,
-		    long_wait_ms > 0 ? long_wait_ms : shim_timeout_ms(), err);
+		/* One deadline for the request: late replies to earlier
+		 * requests do not extend it. */
+		int left = limit - elapsed_ms(&t0);
+
+		rc = left > 0 ? ctl_recv(ctl_fd, &recvb, fds, &nfds, left, err) :
+		    at_err_setx(err, AT_E_BUSY, "no answer on the control socket within %d ms",
+		    limit);
 		if (rc == AT_OK)
 			rc = ctl_decode_hdr(&recvb, h, err);
 		if (rc == AT_OK && h->cookie == cookie && h->type != want)

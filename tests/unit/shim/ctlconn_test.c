@@ -32,7 +32,8 @@
 #include "ctl/proto.h"
 #include "shim/shim.h"
 
-enum mode { ANSWER, WRONG_COOKIE_FIRST, SILENT, HANG_UP, MAP_PROTECT, MAP_CLEAR_WITH_FD };
+enum mode { ANSWER, WRONG_COOKIE_FIRST, SILENT, HANG_UP, MAP_PROTECT, MAP_CLEAR_WITH_FD,
+    DRIP };
 
 static char dir[64];
 static char sock_path[128];
@@ -56,6 +57,22 @@ answer(int cl, const struct ctl_hdr *h, int fd_in)
 		r.conn_id = 42;
 		r.addrs.family = 2;
 		r.addrs.rport = 443;
+		if (mode == DRIP) {
+			int n;
+
+			/* Late replies to other requests, never this one's. */
+			r.conn_id = 7;
+			for (n = 0; n < 30 && !atomic_load(&stopping); n++) {
+				at_buf_reset(&out);
+				assert_int_equal(ctl_encode_addr_reply(&out, h->cookie + 1000, &r,
+				    NULL), AT_OK);
+				if (ctl_send(cl, &out, NULL, 0, NULL) != AT_OK)
+					break;
+				usleep(100000);
+			}
+			at_buf_free(&out);
+			return;
+		}
 		if (mode == WRONG_COOKIE_FIRST) {
 			r.conn_id = 7;
 			assert_int_equal(ctl_encode_addr_reply(&out, h->cookie + 1000, &r, NULL), AT_OK);
@@ -318,6 +335,27 @@ test_full_backlog_bounded(void **state)
 	close(fd);
 }
 
+/* A stream of late replies does not stretch the wait for this one. */
+static void
+test_late_replies_bounded(void **state)
+{
+	struct ctl_addr_reply r;
+	struct timespec t0;
+	int fd = any_fd();
+	long took;
+
+	(void)state;
+	mode = DRIP;
+	start_server();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(shim_ctl_addr(fd, &r, NULL), AT_E_BUSY);
+	took = ms_since(&t0);
+	assert_true(took >= 250);
+	assert_true(took < 2000);
+	stop_server();
+	close(fd);
+}
+
 /*
  * A listener of another user on the path: the shim checks SO_PEERCRED
  * before the first request and sends nothing.  The child, as uid 64003,
@@ -387,6 +425,7 @@ main(void)
 		cmocka_unit_test(test_daemon_goes_away),
 		cmocka_unit_test(test_map_descriptors),
 		cmocka_unit_test(test_full_backlog_bounded),
+		cmocka_unit_test(test_late_replies_bounded),
 		cmocka_unit_test(test_stranger_gets_nothing),
 	};
 	int rc;
