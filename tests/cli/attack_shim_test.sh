@@ -11,8 +11,8 @@
 #     the shim's wait is bounded and the connection refused;
 #   - a set-user-ID program under /etc/ld.so.preload (in a private mount
 #     namespace) run with ATTLS_SHIM=off, ATTLS_SOCKET pointing at the
-#     attacker's listener, ATTLS_JOBNAME naming a TTLSEnabled Off rule, or
-#     argv[0] "attlsd";
+#     attacker's listener, ATTLS_JOBNAME naming a TTLSEnabled Off rule,
+#     argv[0] "attlsd", or ATTLS_REQUIRE=off while attlsd is down;
 #   - a listener of an unprivileged user on the control socket path never
 #     receives a descriptor.
 #
@@ -310,6 +310,16 @@ else
 	wire_done covered
 	suid "plain" timeout 20 "$D/suid/plain-client" connect "$cport" PLAIN-ON
 	never_clear "control case: the preloaded shim protects a plain program" PLAIN-ON tls
+	# With attlsd gone, the opt-out works for the user's own program but
+	# not for the set-user-ID one.
+	kill -9 "$daemon"; wait "$daemon" 2>/dev/null; daemon=
+	suid "suid with ATTLS_REQUIRE=off" ATTLS_REQUIRE=off timeout 20 "$D/suid/shim-client" connect "$cport" SECRET-OPTOUT
+	expect_out "set-user-ID, ATTLS_REQUIRE=off: refused" '^connect: Connection refused$'
+	never_clear "set-user-ID, ATTLS_REQUIRE=off with attlsd down" SECRET-OPTOUT
+	suid "plain with ATTLS_REQUIRE=off" ATTLS_REQUIRE=off timeout 20 "$D/suid/plain-client" connect "$cport" PLAIN-OPTOUT
+	settle
+	wire_has covered PLAIN-OPTOUT && ok || bad "control case: ATTLS_REQUIRE=off did not apply to a plain program"
+	wire_done covered
 fi
 
 finish
