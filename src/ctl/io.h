@@ -56,9 +56,9 @@ AT_MUST_CHECK enum at_rc ctl_connect(const char *path,
  * ctl_connect waiting at most timeout_ms (< 0: no limit) for the daemon to
  * take the connection, which it may not when its backlog is full.  The
  * connected socket keeps SO_SNDTIMEO at timeout_ms, so a send to a daemon
- * that stopped reading fails with EAGAIN instead of blocking.  Returns AT_OK, AT_E_BUSY
- * when the time ran out, AT_E_IO (errno says why, e.g. ENOENT or
- * ECONNREFUSED when nothing listens), AT_E_INPUT (path too long).
+ * that stopped reading fails with EAGAIN instead of blocking.  Returns
+ * AT_OK, AT_E_BUSY when the time ran out, AT_E_IO (errno says why, e.g.
+ * ENOENT or ECONNREFUSED when nothing listens), AT_E_INPUT (path too long).
  */
 AT_MUST_CHECK enum at_rc ctl_connect_timed(const char *path,
     int (*connect_fn)(int, const struct sockaddr *, socklen_t), int timeout_ms, int *out,

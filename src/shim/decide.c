@@ -158,13 +158,6 @@ shim_timeout_ms(void)
 }
 
 bool
-shim_secure(void)
-{
-	init_env();
-	return secure;
-}
-
-bool
 shim_may_match(int dir, uint16_t lport, uint16_t rport)
 {
 	int saved = errno;
@@ -188,8 +181,8 @@ shim_may_match(int dir, uint16_t lport, uint16_t rport)
 	return may;
 }
 
-bool
-shim_published(void)
+static bool
+published(void)
 {
 	bool pub;
 
@@ -199,8 +192,8 @@ shim_published(void)
 	return pub;
 }
 
-bool
-shim_require_file(void)
+static bool
+require_file(void)
 {
 	int saved = errno;
 	struct stat st;
@@ -215,9 +208,9 @@ enum shim_nodaemon
 shim_nodaemon(void)
 {
 	init_env();
-	if (shim_require_file() || require_env == REQ_ON)
+	if (require_file() || require_env == REQ_ON)
 		return SHIM_ND_REFUSE;
-	if (!shim_published())
+	if (!published())
 		return SHIM_ND_CLEAR;
 	return require_env == REQ_OFF ? SHIM_ND_OPTOUT : SHIM_ND_REFUSE;
 }

@@ -157,7 +157,7 @@ cannot_decide(int fd, int dir, enum at_rc rc, const struct at_err *err)
 	struct outcome o = { false, 0 };
 	bool absent = rc == AT_E_NOTFOUND || rc == AT_E_DENIED;
 	int errnum = rc == AT_E_BUSY ? ETIMEDOUT : ECONNREFUSED;
-	char why[AT_ERR_MSG_MAX + 4200];
+	char why[AT_ERR_MSG_MAX + 256];
 	enum shim_nodaemon nd = shim_nodaemon();
 
 	if (rc == AT_E_NOTFOUND)

@@ -85,18 +85,10 @@ const char *shim_socket_path(void);
 bool shim_may_match(int dir, uint16_t lport, uint16_t rport);
 
 /*
- * True when a policy is published for the host: the summary file exists
+ * What to do with a connection that may be covered when attlsd cannot
+ * decide it.  A policy is published when the summary file existed
  * (readable or not) at the last check shim_may_match made.
  */
-bool shim_published(void);
-
-/* True when /etc/attls/require exists: protection required host-wide. */
-bool shim_require_file(void);
-
-/* True in secure-execution mode: nothing is taken from the environment. */
-bool shim_secure(void);
-
-/* What to do with a connection that may be covered when attlsd cannot decide. */
 enum shim_nodaemon {
 	SHIM_ND_CLEAR,  /* no policy published: as if the library were not there */
 	SHIM_ND_REFUSE, /* refuse it (a published policy, or protection required) */
