@@ -188,6 +188,17 @@ settle
 wire_has covered OPTOUT-CLEAR && ok || bad "ATTLS_REQUIRE=off did not let the connection out"
 wire_done covered
 
+# A summary that exists but cannot be read still says a policy is
+# published: with no way to tell what it covers, every connection is.
+cp "$SOCK.summary" "$D/summary.good"
+printf 'not a summary' > "$SOCK.summary"
+expect_fail "unreadable summary: refused" 1 pc connect "$oport" SECRET-TORN
+expect_out "unreadable summary: ECONNREFUSED" '^connect: Connection refused$'
+settle
+wire_has open SECRET-TORN && bad "unreadable summary: the connection went out in cleartext" || ok
+wire_done open
+cp "$D/summary.good" "$SOCK.summary"
+
 # ---- item: every control slot taken by an unprivileged user ------------
 mkdir -m 0755 "$D/evil"
 chown $EVIL:$EVIL "$D/evil"
