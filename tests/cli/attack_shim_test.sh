@@ -146,6 +146,15 @@ TTLSRule Covered
   TTLSGroupActionRef on
   TTLSEnvironmentActionRef client
 }
+TTLSRule InboundJob
+{
+  LocalPortRange 1024-65535
+  Jobname INSRV
+  Direction Inbound
+  Priority 50
+  TTLSGroupActionRef on
+  TTLSEnvironmentActionRef server
+}
 TTLSGroupAction on
 {
   TTLSEnabled On
@@ -153,6 +162,14 @@ TTLSGroupAction on
 TTLSGroupAction off
 {
   TTLSEnabled Off
+}
+TTLSEnvironmentAction server
+{
+  HandshakeRole Server
+  TTLSKeyringParms
+  {
+    Keyring $D/server-ring.pem
+  }
 }
 TTLSEnvironmentAction client
 {
@@ -187,6 +204,19 @@ expect_out "ATTLS_REQUIRE=off: announced" 'ATTLS_REQUIRE=off lets connections'
 settle
 wire_has covered OPTOUT-CLEAR && ok || bad "ATTLS_REQUIRE=off did not let the connection out"
 wire_done covered
+
+# Inbound: the server's accept() fails with ECONNABORTED and the client's
+# bytes are never read in cleartext.
+rm -f "$D/in.port"
+timeout 20 env LD_PRELOAD="$SHIM" ATTLS_JOBNAME=INSRV "$T/shim-client" serve "$D/in.port" 1 \
+	> "$D/in.out" 2>&1 &
+insrv=$!
+i=0; while [ ! -s "$D/in.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+timeout 20 "$T/shim-client" connect "$(cat "$D/in.port")" SECRET-INBOUND >"$out" 2>&1
+expect_no_out "attlsd killed: inbound not served in cleartext" 'echo:SECRET-INBOUND'
+wait $insrv
+cp "$D/in.out" "$out"
+expect_out "attlsd killed: accept() fails with ECONNABORTED" '^accept: Software caused connection abort$'
 
 # A summary that exists but cannot be read still says a policy is
 # published: with no way to tell what it covers, every connection is.
