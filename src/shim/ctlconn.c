@@ -11,9 +11,9 @@
  * replies.  The buffers are allocated once and kept.
  *
  * Every request carries a descriptor, so before the first one the peer is
- * checked: SO_PEERCRED must name root, this process's effective user, or
- * the owner of the default socket's directory (the user a service manager
- * runs attlsd as).  Anyone else listening on the path is not attlsd and
+ * checked: SO_PEERCRED must name root, this process's effective user (not
+ * in a set-user-ID or set-group-ID program), or the owner of the default
+ * socket's directory (the user a service manager runs attlsd as).  Anyone else listening on the path is not attlsd and
  * is handed nothing.
  */
 #define _GNU_SOURCE
@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -89,7 +90,8 @@ service_uid(uid_t *uid)
 
 /*
  * The other end of fd is attlsd: a process of root, of our own effective
- * user, or of the owner of the default socket's directory.  The
+ * user (outside secure-execution mode), or of the owner of the default
+ * socket's directory.  The
  * environment has no say, so a set-user-ID program cannot be talked into
  * trusting its caller's listener.
  */
@@ -103,11 +105,14 @@ check_peer(int fd, struct at_err *err)
 	if (shim_real()->getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0 ||
 	    len != sizeof(cr))
 		return at_err_set(err, AT_E_IO, "asking who listens on %s", shim_socket_path());
-	if (cr.uid == 0 || cr.uid == geteuid() || (service_uid(&svc) && cr.uid == svc))
+	/* In a set-group-ID program the effective user is the caller, who
+	 * must not be trusted; there only root and the service user are. */
+	if (cr.uid == 0 || (cr.uid == geteuid() && getauxval(AT_SECURE) == 0) ||
+	    (service_uid(&svc) && cr.uid == svc))
 		return AT_OK;
-	return at_err_setx(err, AT_E_DENIED, "%s is held by uid %u, which is neither root "
-	    "nor the owner of the directory of %s: it is not attlsd and was handed nothing",
-	    shim_socket_path(), (unsigned)cr.uid, CTL_DEFAULT_SOCKET);
+	return at_err_setx(err, AT_E_DENIED, "%s is held by uid %u, not by attlsd's user "
+	    "(root, this program's own user, or the owner of the directory of %s): it was "
+	    "handed nothing", shim_socket_path(), (unsigned)cr.uid, CTL_DEFAULT_SOCKET);
 }
 
 static enum at_rc

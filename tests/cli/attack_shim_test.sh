@@ -298,7 +298,7 @@ fake=$!
 pids="$pids $fake"
 i=0; while [ ! -S "$FAKE" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 ATTLS_SOCKET=$FAKE expect_fail "fake daemon: refused" 1 pc connect "$cport" SECRET-FAKE
-expect_out "fake daemon: says who" "held by uid $EVIL, which is neither root"
+expect_out "fake daemon: says who" "held by uid $EVIL, not by attlsd's user"
 [ "$(cat "$D/evil/count" 2>/dev/null || echo 0)" -eq 0 ] && ok ||
 	bad "the fake daemon of uid $EVIL answered $(cat "$D/evil/count") requests (and took the socket)"
 never_clear "fake daemon" SECRET-FAKE
