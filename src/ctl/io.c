@@ -7,7 +7,10 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctl/proto.h"
@@ -15,8 +18,13 @@
 const char *
 ctl_socket_path(void)
 {
-	const char *p = getenv("ATTLS_SOCKET");
+	const char *p;
 
+	/* A set-user-ID program must not be pointed at a socket its caller
+	 * chose: that listener would be handed the program's connections. */
+	if (getauxval(AT_SECURE) != 0)
+		return CTL_DEFAULT_SOCKET;
+	p = getenv("ATTLS_SOCKET");
 	return p != NULL && p[0] != '\0' ? p : CTL_DEFAULT_SOCKET;
 }
 
@@ -144,11 +152,27 @@ ctl_recv(int sock, struct at_buf *in, int *fds, size_t *nfds, int timeout_ms,
 	return AT_OK;
 }
 
+/* Milliseconds left until deadline; 0 once it has passed. */
+static long
+left_ms(const struct timespec *deadline)
+{
+	struct timespec now;
+	long ms;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		return 0;
+	ms = (long)(deadline->tv_sec - now.tv_sec) * 1000 +
+	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms > 0 ? ms : 0;
+}
+
 enum at_rc
-ctl_connect(const char *path, int (*connect_fn)(int, const struct sockaddr *, socklen_t),
-    int *out, struct at_err *err)
+ctl_connect_timed(const char *path,
+    int (*connect_fn)(int, const struct sockaddr *, socklen_t), int timeout_ms, int *out,
+    struct at_err *err)
 {
 	struct sockaddr_un sa;
+	struct timespec deadline;
 	size_t n = strlen(path);
 	int fd, r;
 
@@ -161,15 +185,77 @@ ctl_connect(const char *path, int (*connect_fn)(int, const struct sockaddr *, so
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return at_err_set(err, AT_E_IO, "creating a control socket");
-	do
-		r = connect_fn(fd, (const struct sockaddr *)&sa, sizeof(sa));
-	while (r < 0 && errno == EINTR);
-	if (r < 0) {
-		enum at_rc rc = at_err_set(err, AT_E_IO, "connecting to attlsd at %s", path);
+	memset(&deadline, 0, sizeof(deadline));
+	if (timeout_ms >= 0) {
+		if (clock_gettime(CLOCK_MONOTONIC, &deadline) != 0) {
+			r = errno;
+			(void)close(fd);
+			errno = r;
+			return at_err_set(err, AT_E_IO, "reading the clock");
+		}
+		deadline.tv_sec += timeout_ms / 1000;
+		deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+		if (deadline.tv_nsec >= 1000000000) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000;
+		}
+	}
+	for (;;) {
+		if (timeout_ms >= 0) {
+			/*
+			 * An AF_UNIX connect waits for room in the listener's
+			 * backlog for as long as SO_SNDTIMEO allows; the same
+			 * bound then covers every send on the socket.
+			 */
+			long ms = left_ms(&deadline);
+			struct timeval tv = { .tv_sec = ms / 1000,
+			    .tv_usec = (ms % 1000) * 1000 };
 
+			if (ms == 0) {
+				r = -1;
+				errno = EAGAIN;
+				break;
+			}
+			if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0) {
+				r = -1;
+				break;
+			}
+		}
+		r = connect_fn(fd, (const struct sockaddr *)&sa, sizeof(sa));
+		if (r == 0 || errno != EINTR)
+			break;
+	}
+	if (r < 0) {
+		enum at_rc rc;
+
+		if (errno == EAGAIN || errno == EINPROGRESS)
+			rc = at_err_setx(err, AT_E_BUSY, "attlsd at %s accepted no connection "
+			    "within %d ms", path, timeout_ms);
+		else
+			rc = at_err_set(err, AT_E_IO, "connecting to attlsd at %s", path);
+		r = errno;
 		(void)close(fd);
+		errno = r;
 		return rc;
+	}
+	if (timeout_ms >= 0) {
+		struct timeval tv = { .tv_sec = timeout_ms / 1000,
+		    .tv_usec = (timeout_ms % 1000) * 1000 };
+
+		if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0) {
+			enum at_rc rc = at_err_set(err, AT_E_IO, "bounding sends to %s", path);
+
+			(void)close(fd);
+			return rc;
+		}
 	}
 	*out = fd;
 	return AT_OK;
+}
+
+enum at_rc
+ctl_connect(const char *path, int (*connect_fn)(int, const struct sockaddr *, socklen_t),
+    int *out, struct at_err *err)
+{
+	return ctl_connect_timed(path, connect_fn, -1, out, err);
 }

@@ -16,7 +16,11 @@
 /* The default control socket, used when ATTLS_SOCKET is not set. */
 #define CTL_DEFAULT_SOCKET "/run/attls/attlsd.sock"
 
-/* ATTLS_SOCKET when set and not empty, else CTL_DEFAULT_SOCKET. */
+/*
+ * ATTLS_SOCKET when set and not empty, else CTL_DEFAULT_SOCKET.  In
+ * secure-execution mode (a set-user-ID or file-capability program,
+ * getauxval(AT_SECURE)) always CTL_DEFAULT_SOCKET.
+ */
 const char *ctl_socket_path(void);
 
 /*
@@ -46,6 +50,18 @@ AT_MUST_CHECK enum at_rc ctl_recv(int sock, struct at_buf *in, int *fds, size_t 
  */
 AT_MUST_CHECK enum at_rc ctl_connect(const char *path,
     int (*connect_fn)(int, const struct sockaddr *, socklen_t), int *out,
+    struct at_err *err);
+
+/*
+ * ctl_connect waiting at most timeout_ms (< 0: no limit) for the daemon to
+ * take the connection, which it may not when its backlog is full.  The
+ * connected socket keeps SO_SNDTIMEO at timeout_ms, so a send to a daemon
+ * that stopped reading fails with EAGAIN instead of blocking.  Returns
+ * AT_OK, AT_E_BUSY when the time ran out, AT_E_IO (errno says why, e.g.
+ * ENOENT or ECONNREFUSED when nothing listens), AT_E_INPUT (path too long).
+ */
+AT_MUST_CHECK enum at_rc ctl_connect_timed(const char *path,
+    int (*connect_fn)(int, const struct sockaddr *, socklen_t), int timeout_ms, int *out,
     struct at_err *err);
 
 #endif

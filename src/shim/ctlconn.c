@@ -9,12 +9,22 @@
  * that timed out) is dropped.  After fork the child closes its copy and
  * opens its own on next need, so parent and child never read each other's
  * replies.  The buffers are allocated once and kept.
+ *
+ * Every request carries a descriptor, so before the first one the peer is
+ * checked: SO_PEERCRED must name root, this process's effective user (not
+ * in a set-user-ID or set-group-ID program), or the owner of the default
+ * socket's directory (the user a service manager runs attlsd as).  Anyone else listening on the path is not attlsd and
+ * is handed nothing.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/num.h"
@@ -59,6 +69,52 @@ still_ours(void)
 	return true;
 }
 
+/* The directory of CTL_DEFAULT_SOCKET, whose owner attlsd may run as. */
+static bool
+service_uid(uid_t *uid)
+{
+	char dir[sizeof(CTL_DEFAULT_SOCKET)];
+	char *slash;
+	struct stat st;
+
+	memcpy(dir, CTL_DEFAULT_SOCKET, sizeof(dir));
+	slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir)
+		return false;
+	*slash = '\0';
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return false;
+	*uid = st.st_uid;
+	return true;
+}
+
+/*
+ * The other end of fd is attlsd: a process of root, of our own effective
+ * user (outside secure-execution mode), or of the owner of the default
+ * socket's directory.  The
+ * environment has no say, so a set-user-ID program cannot be talked into
+ * trusting its caller's listener.
+ */
+static enum at_rc
+check_peer(int fd, struct at_err *err)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	uid_t svc;
+
+	if (shim_real()->getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0 ||
+	    len != sizeof(cr))
+		return at_err_set(err, AT_E_IO, "asking who listens on %s", shim_socket_path());
+	/* In a set-group-ID program the effective user is the caller, who
+	 * must not be trusted; there only root and the service user are. */
+	if (cr.uid == 0 || (cr.uid == geteuid() && getauxval(AT_SECURE) == 0) ||
+	    (service_uid(&svc) && cr.uid == svc))
+		return AT_OK;
+	return at_err_setx(err, AT_E_DENIED, "%s is held by uid %u, not by attlsd's user "
+	    "(root, this program's own user, or the owner of the directory of %s): it was "
+	    "handed nothing", shim_socket_path(), (unsigned)cr.uid, CTL_DEFAULT_SOCKET);
+}
+
 static enum at_rc
 ensure_open(struct at_err *err)
 {
@@ -68,11 +124,17 @@ ensure_open(struct at_err *err)
 
 	if (still_ours())
 		return AT_OK;
-	rc = ctl_connect(shim_socket_path(), shim_real()->connect, &fd, err);
+	rc = ctl_connect_timed(shim_socket_path(), shim_real()->connect, shim_timeout_ms(),
+	    &fd, err);
 	if (rc != AT_OK) {
 		if (rc == AT_E_IO && (errno == ENOENT || errno == ECONNREFUSED ||
 		    errno == ENOTDIR || errno == EACCES))
 			rc = AT_E_NOTFOUND;
+		return rc;
+	}
+	rc = check_peer(fd, err);
+	if (rc != AT_OK) {
+		(void)shim_real()->close(fd);
 		return rc;
 	}
 	if (fstat(fd, &st) != 0) {
@@ -93,7 +155,8 @@ static int long_wait_ms;
 static int
 init_timeout_ms(void)
 {
-	const char *v = getenv("ATTLS_INIT_TIMEOUT_MS");
+	/* Nothing from the environment in a set-user-ID program. */
+	const char *v = secure_getenv("ATTLS_INIT_TIMEOUT_MS");
 	struct at_err err;
 	uint64_t ms;
 
@@ -101,6 +164,18 @@ init_timeout_ms(void)
 	    &err) == AT_OK)
 		return (int)ms;
 	return 60000;
+}
+
+static int
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec now;
+	long long ms;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		return INT_MAX;
+	ms = (long long)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+	return ms < 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
 /*
@@ -112,13 +187,21 @@ static enum at_rc
 await(uint32_t cookie, uint16_t want, struct ctl_hdr *h, int *out_fds, size_t *out_nfds,
     struct at_err *err)
 {
-	int fds[CTL_MAX_FDS];
+	int fds[CTL_MAX_FDS], limit = long_wait_ms > 0 ? long_wait_ms : shim_timeout_ms();
 	size_t nfds = 0, i;
+	struct timespec t0;
 	enum at_rc rc;
 
+	if (clock_gettime(CLOCK_MONOTONIC, &t0) != 0)
+		return at_err_set(err, AT_E_IO, "reading the clock");
 	for (;;) {
-		rc = ctl_recv(ctl_fd, &recvb, fds, &nfds,
-		    long_wait_ms > 0 ? long_wait_ms : shim_timeout_ms(), err);
+		/* One deadline for the request: late replies to earlier
+		 * requests do not extend it. */
+		int left = limit - elapsed_ms(&t0);
+
+		rc = left > 0 ? ctl_recv(ctl_fd, &recvb, fds, &nfds, left, err) :
+		    at_err_setx(err, AT_E_BUSY, "no answer on the control socket within %d ms",
+		    limit);
 		if (rc == AT_OK)
 			rc = ctl_decode_hdr(&recvb, h, err);
 		if (rc == AT_OK && h->cookie == cookie && h->type != want)
@@ -163,8 +246,13 @@ roundtrip(uint32_t cookie, const int *fds, size_t nfds, uint16_t want, struct ct
 		rc = ctl_send(ctl_fd, &sendb, fds, nfds, err);
 		if (rc == AT_OK)
 			break;
-		/* The daemon restarted since the last request: reconnect once. */
 		drop(true);
+		/* A daemon that stopped reading: SO_SNDTIMEO ran out. */
+		if (errno == EAGAIN)
+			return at_err_setx(err, AT_E_BUSY, "attlsd at %s took no request within "
+			    "%d ms", shim_socket_path(), shim_timeout_ms());
+		/* Otherwise the daemon restarted since the last request:
+		 * reconnect once. */
 	}
 	if (rc != AT_OK)
 		return AT_E_NOTFOUND;

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -141,10 +142,53 @@ remember_applctl(int fd, const struct ctl_map *m, int sock_family, uint32_t scop
 	shim_fd_set(fd, &info);
 }
 
+/*
+ * attlsd did not decide a connection the summary says a rule may cover.
+ * Only a host with no published policy (and no requirement) lets it go
+ * on in cleartext, as if the library were not there; otherwise it is
+ * refused, whatever the reason: a daemon that is down, full, slow, or not
+ * attlsd at all must never turn protection off.  ATTLS_REQUIRE=off (never
+ * in a set-user-ID program) is the one, announced, way around that for a
+ * daemon that is not there.
+ */
+static struct outcome
+cannot_decide(int fd, int dir, enum at_rc rc, const struct at_err *err)
+{
+	struct outcome o = { false, 0 };
+	bool absent = rc == AT_E_NOTFOUND || rc == AT_E_DENIED;
+	int errnum = rc == AT_E_BUSY ? ETIMEDOUT : ECONNREFUSED;
+	char why[AT_ERR_MSG_MAX + 256];
+	enum shim_nodaemon nd = shim_nodaemon();
+
+	if (rc == AT_E_NOTFOUND)
+		(void)snprintf(why, sizeof(why), "attlsd is not running at %s, or it dropped this "
+		    "process's request (%s)", shim_socket_path(), err->msg);
+	else if (rc == AT_E_DENIED || rc == AT_E_BUSY)
+		(void)snprintf(why, sizeof(why), "%s", err->msg);
+	else
+		(void)snprintf(why, sizeof(why), "attlsd at %s gave no usable answer (%s)",
+		    shim_socket_path(), err->msg);
+	if (!absent)
+		nd = SHIM_ND_REFUSE;
+	if (nd == SHIM_ND_CLEAR) {
+		/* Nothing to say when simply no daemon runs on a host
+		 * without a policy; a stranger on the socket is worth a line. */
+		if (rc == AT_E_DENIED)
+			shim_warn(nd, why);
+		return o;
+	}
+	shim_warn(nd, why);
+	if (nd == SHIM_ND_OPTOUT)
+		return o;
+	/* A server must not take an accept() error for a dead listener. */
+	return fail_with(fd, dir == CTL_DIR_INBOUND ? ECONNABORTED : errnum);
+}
+
 static struct outcome
 decide(int fd, const struct ctl_map *m, int sock_family, uint32_t scope)
 {
 	struct outcome o = { false, 0 };
+	struct at_err err;
 	struct ctl_map_reply r;
 	struct flags f;
 	enum at_rc rc;
@@ -155,16 +199,10 @@ decide(int fd, const struct ctl_map *m, int sock_family, uint32_t scope)
 	if (f.fl < 0 || f.fdfl < 0)
 		return o;
 	memset(&r, 0, sizeof(r));
-	rc = shim_ctl_map(m, fd, &r, &app_end, NULL);
-	if (rc == AT_E_NOTFOUND) {
-		if (shim_require()) {
-			shim_warn_nodaemon();
-			o = fail_with(fd, ECONNREFUSED);
-		}
-	} else if (rc == AT_E_BUSY) {
-		o = fail_with(fd, ETIMEDOUT);
-	} else if (rc != AT_OK) {
-		o = fail_with(fd, ECONNREFUSED);
+	at_err_clear(&err);
+	rc = shim_ctl_map(m, fd, &r, &app_end, &err);
+	if (rc != AT_OK) {
+		o = cannot_decide(fd, m->dir, rc, &err);
 	} else if (r.verdict == CTL_PROTECTED) {
 		o = protect(fd, m, sock_family, &r, scope, app_end, &f);
 	} else if (r.verdict == CTL_REFUSED) {

@@ -39,8 +39,11 @@ const struct shim_real *shim_real(void);
 /*
  * One request and its reply over the shim's own control connection,
  * serialised by a mutex.  Returns AT_OK; AT_E_NOTFOUND when no daemon is
- * listening (or it went away before answering); AT_E_BUSY on timeout; AT_E_IO
- * or AT_E_INPUT for anything else.  errno is preserved.
+ * listening (or it went away before answering); AT_E_DENIED when what
+ * listens is not attlsd's user (nothing was sent to it); AT_E_BUSY when
+ * attlsd took no connection or gave no answer in time; AT_E_IO or
+ * AT_E_INPUT for anything else.  err (may be NULL) says why.  errno is
+ * preserved.
  */
 /*
  * CTL_MAP with the TCP socket.  On a PROTECTED verdict *app_fd is the
@@ -81,11 +84,21 @@ const char *shim_socket_path(void);
 /* True when the last known summary says a rule may match (or none is known). */
 bool shim_may_match(int dir, uint16_t lport, uint16_t rport);
 
-/* True when the host requires protection even without a daemon. */
-bool shim_require(void);
+/*
+ * What to do with a connection that may be covered when attlsd cannot
+ * decide it.  A policy is published when the summary file existed
+ * (readable or not) at the last check shim_may_match made.
+ */
+enum shim_nodaemon {
+	SHIM_ND_CLEAR,  /* no policy published: as if the library were not there */
+	SHIM_ND_REFUSE, /* refuse it (a published policy, or protection required) */
+	SHIM_ND_OPTOUT  /* ATTLS_REQUIRE=off: cleartext, said once on stderr */
+};
 
-/* Prints the no-daemon refusal on stderr, once per process. */
-void shim_warn_nodaemon(void);
+enum shim_nodaemon shim_nodaemon(void);
+
+/* What the library did about why (what failed), on stderr once per process. */
+void shim_warn(enum shim_nodaemon what, const char *why);
 
 /* Milliseconds to wait for the daemon (ATTLS_TIMEOUT_MS, default 5000). */
 /*

@@ -5,6 +5,7 @@
  * and descriptors in a CTL_MAP reply kept only with a PROTECTED verdict.
  * errno is what it was before every call.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -21,6 +22,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -29,7 +32,8 @@
 #include "ctl/proto.h"
 #include "shim/shim.h"
 
-enum mode { ANSWER, WRONG_COOKIE_FIRST, SILENT, HANG_UP, MAP_PROTECT, MAP_CLEAR_WITH_FD };
+enum mode { ANSWER, WRONG_COOKIE_FIRST, SILENT, HANG_UP, MAP_PROTECT, MAP_CLEAR_WITH_FD,
+    DRIP };
 
 static char dir[64];
 static char sock_path[128];
@@ -53,6 +57,22 @@ answer(int cl, const struct ctl_hdr *h, int fd_in)
 		r.conn_id = 42;
 		r.addrs.family = 2;
 		r.addrs.rport = 443;
+		if (mode == DRIP) {
+			int n;
+
+			/* Late replies to other requests, never this one's. */
+			r.conn_id = 7;
+			for (n = 0; n < 30 && !atomic_load(&stopping); n++) {
+				at_buf_reset(&out);
+				assert_int_equal(ctl_encode_addr_reply(&out, h->cookie + 1000, &r,
+				    NULL), AT_OK);
+				if (ctl_send(cl, &out, NULL, 0, NULL) != AT_OK)
+					break;
+				usleep(100000);
+			}
+			at_buf_free(&out);
+			return;
+		}
 		if (mode == WRONG_COOKIE_FIRST) {
 			r.conn_id = 7;
 			assert_int_equal(ctl_encode_addr_reply(&out, h->cookie + 1000, &r, NULL), AT_OK);
@@ -260,6 +280,141 @@ test_map_descriptors(void **state)
 	close(tcp);
 }
 
+static int
+listener(int backlog)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+
+	assert_true(fd >= 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, backlog), 0);
+	return fd;
+}
+
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* A daemon that accepts nothing (stopped, or its backlog filled by
+ * someone else): the connect gives up after ATTLS_TIMEOUT_MS. */
+static void
+test_full_backlog_bounded(void **state)
+{
+	struct ctl_addr_reply r;
+	struct timespec t0;
+	struct sockaddr_un sa;
+	int lfd = listener(0), filler, fd = any_fd();
+	long took;
+
+	(void)state;
+	filler = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
+	/* A backlog of 0 holds one connection: this one fills it. */
+	assert_int_equal(connect(filler, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	errno = 77;
+	assert_int_equal(shim_ctl_addr(fd, &r, NULL), AT_E_BUSY);
+	assert_int_equal(errno, 77);
+	took = ms_since(&t0);
+	assert_true(took >= 250);
+	assert_true(took < 3000);
+	close(filler);
+	close(lfd);
+	unlink(sock_path);
+	close(fd);
+}
+
+/* A stream of late replies does not stretch the wait for this one. */
+static void
+test_late_replies_bounded(void **state)
+{
+	struct ctl_addr_reply r;
+	struct timespec t0;
+	int fd = any_fd();
+	long took;
+
+	(void)state;
+	mode = DRIP;
+	start_server();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(shim_ctl_addr(fd, &r, NULL), AT_E_BUSY);
+	took = ms_since(&t0);
+	assert_true(took >= 250);
+	assert_true(took < 2000);
+	stop_server();
+	close(fd);
+}
+
+/*
+ * A listener of another user on the path: the shim checks SO_PEERCRED
+ * before the first request and sends nothing.  The child, as uid 64003,
+ * reports whether anything arrived with its exit status.
+ */
+static void
+test_stranger_gets_nothing(void **state)
+{
+	struct ctl_addr_reply r;
+	struct at_err err;
+	int ready[2], fd = any_fd(), status;
+	pid_t pid;
+	char c;
+
+	(void)state;
+	if (geteuid() != 0) {
+		close(fd);
+		skip();
+	}
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int lfd, cl, got = 0;
+		struct pollfd p;
+
+		close(ready[0]);
+		if (chown(dir, 64003, 64003) != 0 || setresgid(64003, 64003, 64003) != 0 ||
+		    setresuid(64003, 64003, 64003) != 0)
+			_exit(3);
+		lfd = listener(8);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(4);
+		p.fd = lfd;
+		p.events = POLLIN;
+		if (poll(&p, 1, 3000) == 1 && (cl = accept(lfd, NULL, NULL)) >= 0) {
+			char buf[CTL_MSG_MAX];
+
+			p.fd = cl;
+			if (poll(&p, 1, 500) == 1 && recv(cl, buf, sizeof(buf), 0) > 0)
+				got = 1;
+			close(cl);
+		}
+		unlink(sock_path);
+		_exit(got ? 1 : 0);
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(shim_ctl_addr(fd, &r, &err), AT_E_DENIED);
+	assert_non_null(strstr(err.msg, "held by uid 64003"));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(chown(dir, 0, 0), 0);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -269,6 +424,9 @@ main(void)
 		cmocka_unit_test(test_timeout_then_fresh_connection),
 		cmocka_unit_test(test_daemon_goes_away),
 		cmocka_unit_test(test_map_descriptors),
+		cmocka_unit_test(test_full_backlog_bounded),
+		cmocka_unit_test(test_late_replies_bounded),
+		cmocka_unit_test(test_stranger_gets_nothing),
 	};
 	int rc;
 
