@@ -103,7 +103,7 @@ ctl_summary_build(const struct policy_rule *const *rules, size_t n, uint64_t gen
 		if (rules[i]->enabled)
 			nrec++;
 	if (nrec > CTL_SUMMARY_MAX_RECS)
-		return at_err_setx(err, AT_E_TOOBIG, "%zu rules are too many for a summary", nrec);
+		return at_err_setx(err, AT_E_TOOBIG, "%zu enabled rules are more than a summary can count", nrec);
 	total = CTL_SUMMARY_REC_OFF + nrec * CTL_SUMMARY_REC_LEN;
 	if (total > out->max)
 		return at_err_setx(err, AT_E_TOOBIG, "a summary of %zu bytes exceeds the buffer",
