@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -124,15 +125,26 @@ is_file_ring(const char *spec)
  * A file with only CA certificates suits a client that presents nothing.
  */
 static enum at_rc
-load_pem_ring(const char *path, struct engine_creds *c, int *sslrc, struct at_err *err)
+load_pem_ring(const char *path, const struct attlsd_peer *peer, struct engine_creds *c,
+    int *sslrc, struct at_err *err)
 {
 	STACK_OF(X509) *all = NULL;
-	FILE *f = fopen(path, "r");
 	enum at_rc rc = AT_OK;
+	FILE *f;
 	X509 *x;
-	int i;
+	int i, fd;
 
+	/* Opened with the connection's credentials, never attlsd's own: a
+	 * ring file is its owner's to use, as a SAF ring is. */
+	rc = attlsd_peer_open(peer, path, &fd, err);
+	if (rc != AT_OK) {
+		*sslrc = 202;
+		at_err_prefix(err, "key ring file %s", path);
+		return rc;
+	}
+	f = fdopen(fd, "r");
 	if (f == NULL) {
+		(void)close(fd);
 		*sslrc = 202;
 		return at_err_set(err, AT_E_IO, "key ring file %s", path);
 	}
@@ -191,8 +203,8 @@ free_creds(struct engine_creds *c)
 }
 
 static enum at_rc
-build_env(const struct policy_actions *a, const char *userid, struct saf_db *db,
-    SSL_CTX **ctx, int *sslrc, struct at_err *err)
+build_env(const struct policy_actions *a, const char *userid, const struct attlsd_peer *peer,
+    struct saf_db *db, SSL_CTX **ctx, int *sslrc, struct at_err *err)
 {
 	struct saf_ring_keys *keys = NULL;
 	struct engine_creds c = { 0 };
@@ -204,7 +216,7 @@ build_env(const struct policy_actions *a, const char *userid, struct saf_db *db,
 		return at_err_setx(err, AT_E_INPUT, "no key ring is named (TTLSKeyringParms)");
 	}
 	if (is_file_ring(a->keyring)) {
-		rc = load_pem_ring(a->keyring, &c, sslrc, err);
+		rc = load_pem_ring(a->keyring, peer, &c, sslrc, err);
 	} else if (db == NULL) {
 		*sslrc = 202;
 		rc = at_err_setx(err, AT_E_NOTFOUND, "key ring %s: no security database is "
@@ -234,9 +246,11 @@ build_env(const struct policy_actions *a, const char *userid, struct saf_db *db,
 
 enum at_rc
 attlsd_gen_env(struct attlsd_gen *g, const struct policy_rule *rule, const char *userid,
-    struct saf_db *db, const struct attlsd_env **out, int *sslrc, struct at_err *err)
+    const struct attlsd_peer *peer, struct saf_db *db, const struct attlsd_env **out,
+    int *sslrc, struct at_err *err)
 {
 	const struct policy_actions *a = rule->actions;
+	bool file_ring = a->keyring != NULL && is_file_ring(a->keyring);
 	struct attlsd_env *e;
 	SSL_CTX *ctx = NULL;
 	enum at_rc rc;
@@ -245,7 +259,8 @@ attlsd_gen_env(struct attlsd_gen *g, const struct policy_rule *rule, const char 
 	*sslrc = 0;
 	(void)pthread_mutex_lock(&g->lock);
 	for (e = g->envs; e != NULL; e = e->next)
-		if (e->actions == a && strcmp(e->userid, userid) == 0)
+		if (e->actions == a && strcmp(e->userid, userid) == 0 &&
+		    (!file_ring || attlsd_peer_same(&e->peer, peer)))
 			break;
 	(void)pthread_mutex_unlock(&g->lock);
 	if (e != NULL) {
@@ -255,7 +270,7 @@ attlsd_gen_env(struct attlsd_gen *g, const struct policy_rule *rule, const char 
 	/* Built outside the lock: opening a ring may take a while.  Two
 	 * callers racing here would each add an environment, which is
 	 * harmless (the control thread is the only caller today). */
-	rc = build_env(a, userid, db, &ctx, sslrc, err);
+	rc = build_env(a, userid, peer, db, &ctx, sslrc, err);
 	if (rc != AT_OK)
 		return rc;
 	e = calloc(1, sizeof(*e));
@@ -264,6 +279,8 @@ attlsd_gen_env(struct attlsd_gen *g, const struct policy_rule *rule, const char 
 		return at_err_setx(err, AT_E_NOMEM, "out of memory");
 	}
 	e->actions = a;
+	e->file_ring = file_ring;
+	e->peer = *peer;
 	e->ctx = ctx;
 	(void)snprintf(e->userid, sizeof(e->userid), "%s", userid);
 	e->grpid = attlsd_gen_grpid(g, rule);

@@ -133,6 +133,76 @@ kill $srv 2>/dev/null
 wait $srv 2>/dev/null
 srv=
 
+# --- 6. A file key ring only for a user who may open the file -------------
+# Two users whose login names share their first eight characters, so both
+# are the security-manager user ATTLSGEN: only the Linux uid tells them
+# apart, and the ring's environment must not be shared between them.
+if command -v useradd >/dev/null 2>&1; then
+	getent passwd attlsgenaa >/dev/null || useradd -M -N -K UID_MAX=65000 -u $UA -s /usr/sbin/nologin attlsgenaa
+	getent passwd attlsgenbb >/dev/null || useradd -M -N -K UID_MAX=65000 -u $UB -s /usr/sbin/nologin attlsgenbb
+	made_users=1
+fi
+trap 'st=$?; kill $daemon $srv 2>/dev/null || :; wait 2>/dev/null || :
+	if [ -n "${made_users:-}" ]; then userdel attlsgenaa; userdel attlsgenbb; fi 2>/dev/null
+	exit $st' EXIT
+mkdir -m 0755 "$D/ringa" "$D/ua" "$D/ub"
+cp "$D/server-ring.pem" "$D/ringa/server-ring.pem"
+chown $UA:$UA "$D/ringa/server-ring.pem" "$D/ua"
+chmod 0600 "$D/ringa/server-ring.pem"
+chown $UB:$UB "$D/ub"
+cat > "$D/policy.6" <<POLICY
+TTLSRule ServerRule
+{
+  LocalPortRange 1024-65535
+  Jobname SERVER1
+  Direction Inbound
+  TTLSGroupActionRef grp
+  TTLSEnvironmentActionRef srvenv
+}
+TTLSGroupAction grp
+{
+  TTLSEnabled On
+  Trace 6
+}
+TTLSEnvironmentAction srvenv
+{
+  HandshakeRole Server
+  TTLSKeyringParms
+  {
+    Keyring $D/ringa/server-ring.pem
+  }
+}
+POLICY
+start_attlsd "$D/policy.6" "$D/attlsd-6.log"
+
+# serve_as UID DIR: the plain server under SERVER1 as UID; a TLS client
+# that trusts the test CA sends one request; its output is in $out.
+serve_as() {
+	rm -f "$2/port"
+	setpriv --reuid="$1" --regid="$1" --clear-groups \
+		attls run -j SERVER1 -- "$T/shim-client" http "$2/port" > "$2/http.out" 2>&1 &
+	srv=$!
+	i=0; while [ ! -s "$2/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	(printf 'GET / HTTP/1.0\r\n\r\n'; sleep 1) | timeout 20 openssl s_client \
+		-connect "127.0.0.1:$(cat "$2/port")" -CAfile "$D/ca.pem" -verify_return_error \
+		-brief > "$out" 2>&1
+	kill $srv 2>/dev/null
+	wait $srv 2>/dev/null
+	srv=
+}
+serve_as $UA "$D/ua"
+expect_out "the ring's owner gets TLS" '^hello$'
+expect_out "with the ring's certificate" 'Verification: OK'
+serve_as $UB "$D/ub"
+expect_no_out "another user gets no TLS" '^hello$'
+expect_no_out "nor the ring's certificate" 'Verification: OK'
+cp "$D/attlsd-6.log" "$out"
+expect_out "RC 202 logged" 'EZD1286I TTLS Error .* RC: 202 Environment Master Init'
+expect_out "with the reason" "key ring file $D/ringa/server-ring.pem: uid $UB \\(gid $UB\\) cannot open it: Permission denied"
+kill $daemon
+wait $daemon 2>/dev/null
+daemon=
+
 # --- 3. A summary that cannot be written refuses the refresh ---------------
 # attlsd as a plain user, its socket and summary in a directory it owns.
 R=$D/run
