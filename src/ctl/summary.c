@@ -3,7 +3,9 @@
  * summary.h).  Used by the preloaded shim, so it depends on nothing but
  * libc and allocates nothing once a file is mapped.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* mkostemp */
+#endif
 #include "ctl/summary.h"
 
 #include <errno.h>
