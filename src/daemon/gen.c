@@ -279,7 +279,6 @@ attlsd_gen_env(struct attlsd_gen *g, const struct policy_rule *rule, const char 
 		return at_err_setx(err, AT_E_NOMEM, "out of memory");
 	}
 	e->actions = a;
-	e->file_ring = file_ring;
 	e->peer = *peer;
 	e->ctx = ctx;
 	(void)snprintf(e->userid, sizeof(e->userid), "%s", userid);

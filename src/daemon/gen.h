@@ -34,8 +34,7 @@ struct saf_db;
 struct attlsd_env {
 	const struct policy_actions *actions;
 	char userid[16];
-	bool file_ring;             /* then peer is part of the key */
-	struct attlsd_peer peer;
+	struct attlsd_peer peer;    /* part of the key for a file ring */
 	SSL_CTX *ctx;
 	uint32_t grpid;   /* numbers shown in EZD messages */
 	uint32_t envid;
