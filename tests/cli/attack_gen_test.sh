@@ -144,13 +144,16 @@ srv=
 # Two users whose login names share their first eight characters, so both
 # are the security-manager user ATTLSGEN: only the Linux uid tells them
 # apart, and the ring's environment must not be shared between them.
-if command -v useradd >/dev/null 2>&1; then
-	getent passwd attlsgenaa >/dev/null || useradd -M -N -K UID_MAX=65000 -u $UA -s /usr/sbin/nologin attlsgenaa
-	getent passwd attlsgenbb >/dev/null || useradd -M -N -K UID_MAX=65000 -u $UB -s /usr/sbin/nologin attlsgenbb
-	made_users=1
-fi
+# Without useradd the users have no names and the ring is still checked.
+made_users=
+for u in attlsgenaa:$UA attlsgenbb:$UB; do
+	if ! getent passwd "${u%%:*}" >/dev/null && command -v useradd >/dev/null 2>&1 &&
+	    useradd -M -N -K UID_MAX=65000 -u "${u#*:}" -s /usr/sbin/nologin "${u%%:*}"; then
+		made_users="$made_users ${u%%:*}"
+	fi
+done
 trap 'st=$?; kill $daemon $srv 2>/dev/null || :; wait 2>/dev/null || :
-	if [ -n "${made_users:-}" ]; then userdel attlsgenaa; userdel attlsgenbb; fi 2>/dev/null
+	for u in $made_users; do userdel "$u" 2>/dev/null || :; done
 	exit $st' EXIT
 mkdir -m 0755 "$D/ringa" "$D/ua" "$D/ub"
 cp "$D/server-ring.pem" "$D/ringa/server-ring.pem"
