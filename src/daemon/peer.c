@@ -40,12 +40,15 @@ attlsd_peer_from_socket(int fd, struct attlsd_peer *p, struct at_err *err)
 	p->uid = cred.uid;
 	p->gid = cred.gid;
 #ifdef SO_PEERGROUPS
+	/* On ERANGE (more groups than we keep) the kernel fills nothing in:
+	 * the program is then checked with no supplementary group at all,
+	 * which can only refuse. */
 	len = (socklen_t)sizeof(p->groups);
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, p->groups, &len) == 0)
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, p->groups, &len) == 0 &&
+	    len <= sizeof(p->groups))
 		p->ngroups = len / sizeof(gid_t);
-	else if (errno == ERANGE)
-		/* More than we keep: the first ones, which can only refuse. */
-		p->ngroups = ATTLSD_PEER_GROUPS_MAX;
+	else
+		memset(p->groups, 0, sizeof(p->groups));
 #endif
 	return AT_OK;
 }

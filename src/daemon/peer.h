@@ -18,7 +18,10 @@
 
 #include "common/err.h"
 
-/* More supplementary groups than this are cut, which can only refuse. */
+/*
+ * A program with more supplementary groups than this is checked with none
+ * of them, which can only refuse.
+ */
 #define ATTLSD_PEER_GROUPS_MAX 256
 
 struct attlsd_peer {
@@ -30,8 +33,8 @@ struct attlsd_peer {
 
 /*
  * The credentials of the process that connected the AF_UNIX socket fd.
- * Without SO_PEERGROUPS (kernels before 4.13) ngroups is 0: fewer rights,
- * never more.
+ * Without SO_PEERGROUPS (kernels before 4.13), or with more groups than
+ * ATTLSD_PEER_GROUPS_MAX, ngroups is 0: fewer rights, never more.
  */
 AT_MUST_CHECK enum at_rc attlsd_peer_from_socket(int fd, struct attlsd_peer *p,
     struct at_err *err);

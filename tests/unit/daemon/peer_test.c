@@ -5,6 +5,7 @@
  * without hanging.  Becoming other users needs root; as another user the
  * tests that need it are skipped.
  */
+#define _DEFAULT_SOURCE /* setgroups */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -15,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -118,6 +121,47 @@ test_from_socket(void **state)
 	(void)close(sv[1]);
 }
 
+/* In a child that has n supplementary groups: how many the socket tells. */
+static int
+groups_seen(size_t n)
+{
+	pid_t pid = fork();
+	int status;
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		static gid_t g[400];
+		struct attlsd_peer p;
+		struct at_err err;
+		size_t i;
+		int sv[2];
+
+		for (i = 0; i < n; i++)
+			g[i] = (gid_t)(70000 + i);
+		if (setgroups(n, g) != 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 ||
+		    attlsd_peer_from_socket(sv[0], &p, &err) != AT_OK)
+			_exit(255);
+		for (i = 0; i < p.ngroups; i++)
+			if (p.groups[i] != g[i])
+				_exit(254);
+		_exit((int)(p.ngroups > 250 ? 250 : p.ngroups));
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void
+test_many_groups(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(groups_seen(10), 10);
+	/* More than attlsd keeps: none at all, never made-up ones. */
+	assert_int_equal(groups_seen(300), 0);
+}
+
 static void
 test_mode_bits(void **state)
 {
@@ -187,6 +231,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_from_socket),
+		cmocka_unit_test(test_many_groups),
 		cmocka_unit_test(test_mode_bits),
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_not_regular),
