@@ -15,6 +15,72 @@
 #include "engine/tlsctx.h"
 #include "saf/ring.h"
 
+struct grp_ref {
+	const char *name;
+	size_t order;
+};
+
+static int
+by_name_then_order(const void *a, const void *b)
+{
+	const struct grp_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int
+by_value(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Numbers group actions by first appearance in search order, once per
+ * generation: the numbers appear in every EZD line, and counting them per
+ * connection would cost the control thread time in the square of the
+ * number of rules.
+ */
+static enum at_rc
+number_groups(struct attlsd_gen *g, const struct policy_rule **rules, size_t n,
+    struct at_err *err)
+{
+	struct grp_ref *refs = calloc(n > 0 ? n : 1, sizeof(*refs));
+	size_t *firsts = calloc(n > 0 ? n : 1, sizeof(*firsts));
+	size_t i, j, k = 0;
+
+	g->grpids = calloc(n > 0 ? n : 1, sizeof(*g->grpids));
+	if (refs == NULL || firsts == NULL || g->grpids == NULL) {
+		free(refs);
+		free(firsts);
+		return at_err_setx(err, AT_E_NOMEM, "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		refs[i].name = rules[i]->actions->group_name;
+		refs[i].order = i;
+	}
+	qsort(refs, n, sizeof(*refs), by_name_then_order);
+	/* The first of each run of one name is where the group first appears. */
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(refs[i].name, refs[i - 1].name) != 0)
+			firsts[k++] = refs[i].order;
+	qsort(firsts, k, sizeof(*firsts), by_value);
+	for (i = 0; i < n; i = j) {
+		size_t *at = bsearch(&refs[i].order, firsts, k, sizeof(*firsts), by_value);
+		uint32_t id = at != NULL ? (uint32_t)(at - firsts) + 1 : 0;
+
+		for (j = i; j < n && strcmp(refs[j].name, refs[i].name) == 0; j++)
+			g->grpids[refs[j].order] = id;
+	}
+	free(refs);
+	free(firsts);
+	return AT_OK;
+}
+
 enum at_rc
 attlsd_gen_load(const struct policy_load_opts *opts, uint64_t id, struct attlsd_gen **out,
     struct policy_diags *diags, struct at_err *err)
@@ -47,6 +113,8 @@ attlsd_gen_load(const struct policy_load_opts *opts, uint64_t id, struct attlsd_
 	for (i = 0; i < n; i++)
 		rules[i] = policy_set_rule(g->set, i);
 	rc = policy_matcher_build(rules, n, &g->matcher, err);
+	if (rc == AT_OK)
+		rc = number_groups(g, rules, n, err);
 out:
 	free(rules);
 	if (rc != AT_OK) {
@@ -84,6 +152,7 @@ attlsd_gen_unref(struct attlsd_gen *g)
 		free(e);
 	}
 	policy_matcher_free(g->matcher);
+	free(g->grpids);
 	policy_set_free(g->set);
 	(void)pthread_mutex_destroy(&g->lock);
 	free(g);
@@ -92,23 +161,10 @@ attlsd_gen_unref(struct attlsd_gen *g)
 uint32_t
 attlsd_gen_grpid(const struct attlsd_gen *g, const struct policy_rule *rule)
 {
-	size_t i, n = policy_set_rule_count(g->set);
-	uint32_t id = 0;
+	size_t n = policy_set_rule_count(g->set);
 
-	/* Number group actions by first appearance in search order. */
-	for (i = 0; i < n; i++) {
-		const struct policy_rule *r = policy_set_rule(g->set, i);
-		size_t j;
-		bool seen = false;
-
-		for (j = 0; j < i && !seen; j++)
-			seen = strcmp(policy_set_rule(g->set, j)->actions->group_name,
-			    r->actions->group_name) == 0;
-		if (!seen)
-			id++;
-		if (strcmp(r->actions->group_name, rule->actions->group_name) == 0)
-			return id;
-	}
+	if (rule->order < n && policy_set_rule(g->set, rule->order) == rule)
+		return g->grpids[rule->order];
 	return 0;
 }
 

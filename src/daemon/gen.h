@@ -45,6 +45,7 @@ struct attlsd_gen {
 	uint64_t id;
 	struct policy_set *set;
 	struct policy_matcher *matcher;
+	uint32_t *grpids;           /* by rule order: see attlsd_gen_grpid */
 	pthread_mutex_t lock;       /* guards envs, next ids and refs */
 	unsigned refs;
 	struct attlsd_env *envs;
