@@ -130,9 +130,19 @@ publish_summary(struct attlsd *d, const struct attlsd_gen *g, struct at_err *err
 static enum at_rc
 remove_summary(const struct attlsd *d, struct at_err *err)
 {
+	struct at_err ignored;
 	char path[4096];
 	enum at_rc rc;
+	int fd;
 
+	/* A running attlsd keeps publishing; taking its summary away would
+	 * only last until its next refresh, and is not what was asked. */
+	if (ctl_connect(d->socket_path, connect, &fd, &ignored) == AT_OK) {
+		(void)close(fd);
+		return at_err_setx(err, AT_E_BUSY, "attlsd is running on %s; stop it first, or "
+		    "install a policy without the rules whose protection should end",
+		    d->socket_path);
+	}
 	rc = ctl_summary_path(d->socket_path, path, sizeof(path), err);
 	if (rc != AT_OK)
 		return rc;

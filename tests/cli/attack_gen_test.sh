@@ -118,6 +118,9 @@ expect_out "last rule: page over TLS" 's_server'
 expect_ok "the summary changed" sh -c "! cmp -s '$D/summary.1' '$D/attlsd.sock.summary'"
 
 # --- 4. A stopped attlsd leaves its summary -------------------------------
+expect_fail "no --remove-summary under a running attlsd" 1 attlsd --remove-summary
+expect_out "says why" 'attlsd is running on .*; stop it first'
+expect_ok "summary still there" test -f "$D/attlsd.sock.summary"
 kill $daemon
 wait $daemon 2>/dev/null
 daemon=
