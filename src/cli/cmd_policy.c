@@ -194,6 +194,10 @@ cmd_check(int argc, char **argv)
 
 	if (st < 0) {
 		st = load(&o, &set, &nwarn);
+		/* Valid, but almost certainly not what was meant: say so. */
+		if (st == 0 && policy_set_rule_count(set) == 0)
+			fprintf(stderr, "attls policy: warning: the policy has no rules: no "
+			    "connection will be protected\n");
 		if (st == 0 && !o.quiet && nwarn == 0)
 			printf("policy OK: %zu rules\n", policy_set_rule_count(set));
 		else if (st == 0 && !o.quiet)

@@ -3,6 +3,9 @@
  * summary.h).  Used by the preloaded shim, so it depends on nothing but
  * libc and allocates nothing once a file is mapped.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* mkostemp */
+#endif
 #include "ctl/summary.h"
 
 #include <errno.h>
@@ -62,8 +65,11 @@ ctl_summary_parse(const void *data, size_t len, struct ctl_summary *s, struct at
 		return at_err_setx(err, AT_E_INPUT, "summary version %u is not %d", be16(p + 8),
 		    CTL_SUMMARY_VERSION);
 	nrec = be32(p + 12);
-	if (nrec > CTL_SUMMARY_MAX_RECS)
+#if SIZE_MAX < UINT64_MAX
+	/* Where size_t is 32 bits the length cannot hold every count. */
+	if (nrec > (SIZE_MAX - CTL_SUMMARY_REC_OFF) / CTL_SUMMARY_REC_LEN)
 		return at_err_setx(err, AT_E_INPUT, "summary with %u records is too large", nrec);
+#endif
 	if (len != CTL_SUMMARY_REC_OFF + (size_t)nrec * CTL_SUMMARY_REC_LEN)
 		return at_err_setx(err, AT_E_INPUT, "summary length %zu does not match %u records",
 		    len, nrec);
@@ -197,7 +203,8 @@ map_fd(struct ctl_summary_file *f, int fd, const struct stat *st, struct at_err 
 	enum at_rc rc;
 
 	if (st->st_size < CTL_SUMMARY_REC_OFF ||
-	    st->st_size > CTL_SUMMARY_REC_OFF + (off_t)CTL_SUMMARY_MAX_RECS * CTL_SUMMARY_REC_LEN)
+	    st->st_size > CTL_SUMMARY_REC_OFF + (off_t)CTL_SUMMARY_MAX_RECS * CTL_SUMMARY_REC_LEN ||
+	    (uintmax_t)st->st_size > (uintmax_t)SIZE_MAX)
 		return at_err_setx(err, AT_E_INPUT, "summary of %lld bytes has an impossible size",
 		    (long long)st->st_size);
 	m = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_SHARED, fd, 0);
@@ -261,6 +268,36 @@ ctl_summary_map(struct ctl_summary_file *f, const char *path, int interval_ms,
 	return rc;
 }
 
+/*
+ * Makes the rename in the directory of path durable.  Best effort: the new
+ * summary is already what every reader sees, so failing here would only
+ * make the caller believe the old one is still in place.
+ */
+static void
+sync_dir(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	size_t n;
+	int fd;
+
+	if (slash == NULL) {
+		dir[0] = '.';
+		n = 1;
+	} else {
+		n = slash == path ? 1 : (size_t)(slash - path);
+		if (n >= sizeof(dir))
+			return;
+		memcpy(dir, path, n);
+	}
+	dir[n] = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	(void)fsync(fd);
+	(void)close(fd);
+}
+
 enum at_rc
 ctl_summary_write(const char *path, const struct at_buf *buf, struct at_err *err)
 {
@@ -272,7 +309,7 @@ ctl_summary_write(const char *path, const struct at_buf *buf, struct at_err *err
 	n = snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
 	if (n < 0 || (size_t)n >= sizeof(tmp))
 		return at_err_setx(err, AT_E_TOOBIG, "summary path '%s' is too long", path);
-	fd = mkstemp(tmp);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return at_err_set(err, AT_E_IO, "creating a temporary file for %s", path);
 	while (off < buf->len && rc == AT_OK) {
@@ -285,13 +322,19 @@ ctl_summary_write(const char *path, const struct at_buf *buf, struct at_err *err
 		else
 			off += (size_t)w;
 	}
+	/* mkostemp made it 0600; every process under the shim must read it. */
 	if (rc == AT_OK && fchmod(fd, 0644) != 0)
 		rc = at_err_set(err, AT_E_IO, "setting the mode of %s", tmp);
+	if (rc == AT_OK && fsync(fd) != 0)
+		rc = at_err_set(err, AT_E_IO, "syncing %s", tmp);
 	if (close(fd) != 0 && rc == AT_OK)
 		rc = at_err_set(err, AT_E_IO, "writing %s", tmp);
 	if (rc == AT_OK && rename(tmp, path) != 0)
 		rc = at_err_set(err, AT_E_IO, "renaming %s to %s", tmp, path);
-	if (rc != AT_OK)
+	if (rc != AT_OK) {
 		(void)unlink(tmp);
-	return rc;
+		return rc;
+	}
+	sync_dir(path);
+	return AT_OK;
 }

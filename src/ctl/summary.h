@@ -30,8 +30,11 @@
  *            reserved u32
  *
  * The file is exactly 16416 + 24 * count bytes; anything else is refused.
- * The daemon replaces it atomically (temporary file, then rename), so a
- * reader holding the old mapping keeps a consistent old view.
+ * The count is the only limit on the number of rules (2^32 - 1).  The
+ * daemon replaces the file atomically (a temporary file in the same
+ * directory, written and synced, then renamed over the old one), so a
+ * reader holding the old mapping keeps a consistent old view and a crash
+ * leaves either the old summary or the new one, never a mixture.
  *
  * Reading (summary.c) uses only libc; building (summary_build.c) reads
  * struct policy_rule and belongs to the daemon, never to the shim.
@@ -54,7 +57,7 @@
 #define CTL_SUMMARY_BITMAP_LEN 8192
 #define CTL_SUMMARY_REC_OFF (CTL_SUMMARY_HDR_LEN + 2 * CTL_SUMMARY_BITMAP_LEN)
 #define CTL_SUMMARY_REC_LEN 24
-#define CTL_SUMMARY_MAX_RECS 65536u
+#define CTL_SUMMARY_MAX_RECS UINT32_MAX /* what the count field holds */
 #define CTL_SUMMARY_JOB_MAX 8
 
 #define CTL_SUMMARY_JOB_ANY 0x01
@@ -124,7 +127,11 @@ void ctl_summary_unmap(struct ctl_summary_file *f);
 
 /*
  * Writes buf (an encoded summary) to path atomically: a temporary file in
- * the same directory, mode 0644, then rename.  Returns AT_OK or AT_E_IO.
+ * the same directory, mode 0644 (every process under the shim reads it),
+ * synced to disk, renamed over path, and the directory synced (best
+ * effort: the rename has happened).  On any failure the file at path is
+ * left as it was.  Returns AT_OK, AT_E_TOOBIG
+ * (path too long) or AT_E_IO.
  */
 AT_MUST_CHECK enum at_rc ctl_summary_write(const char *path, const struct at_buf *buf,
     struct at_err *err);
@@ -135,7 +142,8 @@ struct policy_rule;
  * Encodes a summary of rules[0..n) for policy generation into out (which
  * is emptied first; its maximum must allow CTL_SUMMARY_REC_OFF + 24 * n
  * bytes).  Rules with TTLSEnabled Off are left out.  Returns AT_OK,
- * AT_E_TOOBIG (too many rules or out's maximum too small), AT_E_NOMEM.
+ * AT_E_TOOBIG (more than CTL_SUMMARY_MAX_RECS enabled rules, or out's
+ * maximum too small), AT_E_NOMEM.
  * Defined in summary_build.c, which only the daemon links.
  */
 AT_MUST_CHECK enum at_rc ctl_summary_build(const struct policy_rule *const *rules,

@@ -10,19 +10,36 @@
 #include "ctl/proto.h"
 #include "policy/rule.h"
 
+/* Sets bits lo..hi: whole bytes at once, a policy may have many rules. */
+static void
+set_range(unsigned char *bits, uint32_t lo, uint32_t hi)
+{
+	while (lo <= hi && (lo & 7) != 0) {
+		bits[lo >> 3] |= (unsigned char)(1u << (lo & 7));
+		lo++;
+	}
+	if (lo + 7 <= hi) {
+		memset(bits + (lo >> 3), 0xff, (hi + 1 - lo) >> 3);
+		lo += (hi + 1 - lo) & ~7u;
+	}
+	while (lo <= hi) {
+		bits[lo >> 3] |= (unsigned char)(1u << (lo & 7));
+		lo++;
+	}
+}
+
 static void
 set_bits(unsigned char *bits, const struct policy_port_cond *c)
 {
 	size_t i;
-	uint32_t p;
 
 	if (c->any || c->n == 0) {
 		memset(bits, 0xff, CTL_SUMMARY_BITMAP_LEN);
 		return;
 	}
 	for (i = 0; i < c->n; i++)
-		for (p = c->ranges[i].lo; p <= c->ranges[i].hi; p++)
-			bits[p >> 3] |= (unsigned char)(1u << (p & 7));
+		if (c->ranges[i].lo <= c->ranges[i].hi)
+			set_range(bits, c->ranges[i].lo, c->ranges[i].hi);
 }
 
 static void
@@ -103,7 +120,7 @@ ctl_summary_build(const struct policy_rule *const *rules, size_t n, uint64_t gen
 		if (rules[i]->enabled)
 			nrec++;
 	if (nrec > CTL_SUMMARY_MAX_RECS)
-		return at_err_setx(err, AT_E_TOOBIG, "%zu rules are too many for a summary", nrec);
+		return at_err_setx(err, AT_E_TOOBIG, "%zu enabled rules are more than a summary can count", nrec);
 	total = CTL_SUMMARY_REC_OFF + nrec * CTL_SUMMARY_REC_LEN;
 	if (total > out->max)
 		return at_err_setx(err, AT_E_TOOBIG, "a summary of %zu bytes exceeds the buffer",

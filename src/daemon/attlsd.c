@@ -38,6 +38,7 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: attlsd [-f] [-c PAGENT.CONF | -p POLICY...] [--socket PATH] [--db PATH]\n"
 	    "              [--workers N] [--ready-fd FD] [--no-ktls]\n"
+	    "       attlsd --remove-summary [--socket PATH]\n"
 	    "\n"
 	    "Runs AT-TLS for the programs started under the attls shim (libattls.so).\n"
 	    "\n"
@@ -54,9 +55,14 @@ usage(FILE *out)
 	    "                      offers TLS (by default it is used when available)\n"
 	    "  -f, --foreground    also log to standard error\n"
 	    "  -n, --check         check the configuration and exit (0 when it is usable)\n"
+	    "      --remove-summary  remove the policy summary a stopped attlsd left, so\n"
+	    "                      that programs under the shim stop refusing the\n"
+	    "                      connections its policy covered, and exit\n"
 	    "\n"
 	    "SIGHUP re-reads the policy (as 'attls refresh'); a policy with errors is\n"
-	    "refused and the installed one stays.  SIGTERM stops the daemon.\n");
+	    "refused and the installed one stays.  SIGTERM stops the daemon; the policy\n"
+	    "summary stays, so connections its rules cover are refused until attlsd runs\n"
+	    "again (or --remove-summary).\n");
 }
 
 static void
@@ -78,43 +84,71 @@ log_diags(const struct policy_diags *diags)
 
 /*
  * Writes the summary the shim reads to rule out connections without asking
- * (next to the control socket).  A failure is logged, not fatal: without a
- * summary every connection under the shim asks the daemon, which is slower
- * but decides the same.
+ * (next to the control socket).  Publishing it is part of installing g:
+ * the shim lets a connection go in cleartext when the summary says no rule
+ * can match, so a policy whose summary is not in place must not be
+ * installed (a rule only it has would be bypassed).  On failure the file
+ * stays as it was and err says why.
  */
-static void
-publish_summary(struct attlsd *d, const struct attlsd_gen *g)
+static enum at_rc
+publish_summary(struct attlsd *d, const struct attlsd_gen *g, struct at_err *err)
 {
 	size_t i, n = policy_set_rule_count(g->set);
-	const struct policy_rule **rules = calloc(n > 0 ? n : 1, sizeof(*rules));
+	const struct policy_rule **rules;
 	char path[4096];
 	struct at_buf buf;
-	struct at_err err;
+	enum at_rc rc;
 
-	at_buf_init(&buf, CTL_SUMMARY_REC_OFF + 24 * (n + 1));
-	if (rules == NULL) {
-		attlsd_log(LOG_WARNING, false, "attlsd: no memory for the policy summary");
-		return;
-	}
+	/* The buffer's maximum is what the format needs for n rules. */
+	if (n > CTL_SUMMARY_MAX_RECS)
+		return at_err_setx(err, AT_E_TOOBIG, "%zu rules are more than a policy summary "
+		    "can count", n);
+	rules = calloc(n > 0 ? n : 1, sizeof(*rules));
+	if (rules == NULL)
+		return at_err_setx(err, AT_E_NOMEM, "no memory for the policy summary");
+	at_buf_init(&buf, CTL_SUMMARY_REC_OFF + CTL_SUMMARY_REC_LEN * (n + 1));
 	for (i = 0; i < n; i++)
 		rules[i] = policy_set_rule(g->set, i);
-	if (ctl_summary_path(d->socket_path, path, sizeof(path), &err) != AT_OK ||
-	    ctl_summary_build(rules, n, g->id, &buf, &err) != AT_OK ||
-	    ctl_summary_write(path, &buf, &err) != AT_OK)
-		attlsd_log(LOG_WARNING, false, "attlsd: policy summary not published (%s); "
-		    "every connection under the shim will ask attlsd", err.msg);
+	rc = ctl_summary_path(d->socket_path, path, sizeof(path), err);
+	if (rc == AT_OK)
+		rc = ctl_summary_build(rules, n, g->id, &buf, err);
+	if (rc == AT_OK)
+		rc = ctl_summary_write(path, &buf, err);
+	if (rc != AT_OK)
+		at_err_prefix(err, "policy summary not published");
 	free(rules);
 	at_buf_free(&buf);
+	return rc;
 }
 
-static void
-remove_summary(const struct attlsd *d)
+/*
+ * Only for attlsd --remove-summary: a stopped attlsd leaves its summary in
+ * place, so that programs under the shim keep refusing the connections it
+ * covers instead of sending them in cleartext; taking protection away is
+ * the operator's explicit act.
+ */
+static enum at_rc
+remove_summary(const struct attlsd *d, struct at_err *err)
 {
+	struct at_err ignored;
 	char path[4096];
-	struct at_err err;
+	enum at_rc rc;
+	int fd;
 
-	if (ctl_summary_path(d->socket_path, path, sizeof(path), &err) == AT_OK)
-		(void)unlink(path);
+	/* A running attlsd keeps publishing; taking its summary away would
+	 * only last until its next refresh, and is not what was asked. */
+	if (ctl_connect(d->socket_path, connect, &fd, &ignored) == AT_OK) {
+		(void)close(fd);
+		return at_err_setx(err, AT_E_BUSY, "attlsd is running on %s; stop it first, or "
+		    "install a policy without the rules whose protection should end",
+		    d->socket_path);
+	}
+	rc = ctl_summary_path(d->socket_path, path, sizeof(path), err);
+	if (rc != AT_OK)
+		return rc;
+	if (unlink(path) != 0 && errno != ENOENT)
+		return at_err_set(err, AT_E_IO, "removing the policy summary %s", path);
+	return AT_OK;
 }
 
 enum at_rc
@@ -131,9 +165,18 @@ attlsd_refresh(struct attlsd *d, struct at_buf *report, struct at_err *err)
 	policy_diags_init(&diags);
 	rc = attlsd_gen_load(&opts, d->next_gen, &g, &diags, err);
 	log_diags(&diags);
+	/* Before the generation is installed: see publish_summary. */
+	if (rc == AT_OK && !d->checking) {
+		rc = publish_summary(d, g, err);
+		if (rc != AT_OK) {
+			attlsd_gen_unref(g);
+			g = NULL;
+		}
+	}
 	if (rc != AT_OK) {
 		attlsd_log(LOG_ERR, false, "EZZ8438I attlsd: policy refused (%s); %s", err->msg,
-		    d->gen != NULL ? "the installed policy stays in force" : "no policy installed");
+		    d->gen != NULL ? "the installed policy and its summary stay in force" :
+		    "no policy installed");
 		if (report != NULL && at_buf_printf(report, "policy refused: %s (%zu errors)\n",
 		    err->msg, diags.nerrors) != AT_OK)
 			at_buf_reset(report);
@@ -144,13 +187,16 @@ attlsd_refresh(struct attlsd *d, struct at_buf *report, struct at_err *err)
 	if (d->gen != NULL)
 		attlsd_gen_unref(d->gen);
 	d->gen = g;
-	if (!d->checking)
-		publish_summary(d, g);
+	if (policy_set_rule_count(g->set) == 0)
+		attlsd_log(LOG_WARNING, false, "EZZ8438I attlsd: the policy has no rules: no "
+		    "connection will be protected");
 	attlsd_log(LOG_INFO, false, "EZZ8771I attlsd: policy generation %llu installed: "
 	    "%zu rules, %zu warnings", (unsigned long long)g->id,
 	    policy_set_rule_count(g->set), diags.nwarnings);
 	if (report != NULL && at_buf_printf(report, "policy generation %llu installed: "
-	    "%zu rules\n", (unsigned long long)g->id, policy_set_rule_count(g->set)) != AT_OK)
+	    "%zu rules%s\n", (unsigned long long)g->id, policy_set_rule_count(g->set),
+	    policy_set_rule_count(g->set) == 0 ? " (warning: no connection will be protected)" :
+	    "") != AT_OK)
 		at_buf_reset(report);
 	policy_diags_free(&diags);
 	return AT_OK;
@@ -303,6 +349,7 @@ parse_args(struct attlsd *d, int argc, char **argv, bool *fg, bool *check, struc
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "check", no_argument, NULL, 'n' },
 		{ "no-ktls", no_argument, NULL, 'K' },
+		{ "remove-summary", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -331,6 +378,7 @@ parse_args(struct attlsd *d, int argc, char **argv, bool *fg, bool *check, struc
 			d->ready_fd = (int)v;
 			break;
 		case 'K': d->no_ktls = true; break;
+		case 'X': d->remove_summary = true; break;
 		case 'f': *fg = true; break;
 		case 'n': *check = true; break;
 		case 'h': usage(stdout); exit(0);
@@ -463,6 +511,13 @@ main(int argc, char **argv)
 		return 2;
 	}
 	d.checking = check;
+	if (d.remove_summary) {
+		if (remove_summary(&d, &err) != AT_OK) {
+			fprintf(stderr, "attlsd: %s\n", err.msg);
+			return 1;
+		}
+		return 0;
+	}
 	attlsd_log_open(fg || check, !check);
 	if (open_db(&d, &err) != AT_OK) {
 		attlsd_log(LOG_ERR, false, "attlsd: %s", err.msg);
@@ -496,8 +551,6 @@ out:
 		(void)close(d.listen_fd);
 		(void)unlink(d.socket_path);
 	}
-	if (!check)
-		remove_summary(&d);
 	free(d.workers);
 	attlsd_gen_unref(d.gen);
 	saf_db_close(d.db);

@@ -176,6 +176,7 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 {
 	const struct policy_actions *a = rule->actions;
 	const struct attlsd_env *env = NULL;
+	struct attlsd_peer peer;
 	struct attlsd_conn *c = NULL;
 	struct engine_conn *eng = NULL;
 	struct at_err err;
@@ -200,7 +201,12 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 	c->pending_app_fd = -1;
 	attlsd_conntab_add(&d->table, c);
 	ezd_map(c);
-	if (attlsd_gen_env(d->gen, rule, cl->userid, d->db, &env, &sslrc, &err) != AT_OK) {
+	/* The kernel's word on who the program is decides who may use a
+	 * file key ring (gen.h); not knowing it is a ring that cannot be
+	 * opened (202). */
+	sslrc = 202;
+	if (attlsd_peer_from_socket(cl->fd, &peer, &err) != AT_OK ||
+	    attlsd_gen_env(d->gen, rule, cl->userid, &peer, d->db, &env, &sslrc, &err) != AT_OK) {
 		char why[160];
 
 		(void)snprintf(why, sizeof(why), "no TLS environment: key ring %s (RC %d, "

@@ -40,6 +40,7 @@ struct attlsd {
 	size_t nworkers;
 	int ready_fd;
 	bool no_ktls;                 /* --no-ktls */
+	bool remove_summary;          /* --remove-summary: only that, then exit */
 	char db_file[4096];           /* the security database in use, or "" */
 	/* state */
 	struct attlsd_gen *gen;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -13,6 +14,72 @@
 
 #include "engine/tlsctx.h"
 #include "saf/ring.h"
+
+struct grp_ref {
+	const char *name;
+	size_t order;
+};
+
+static int
+by_name_then_order(const void *a, const void *b)
+{
+	const struct grp_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int
+by_value(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Numbers group actions by first appearance in search order, once per
+ * generation: the numbers appear in every EZD line, and counting them per
+ * connection would cost the control thread time in the square of the
+ * number of rules.
+ */
+static enum at_rc
+number_groups(struct attlsd_gen *g, const struct policy_rule **rules, size_t n,
+    struct at_err *err)
+{
+	struct grp_ref *refs = calloc(n > 0 ? n : 1, sizeof(*refs));
+	size_t *firsts = calloc(n > 0 ? n : 1, sizeof(*firsts));
+	size_t i, j, k = 0;
+
+	g->grpids = calloc(n > 0 ? n : 1, sizeof(*g->grpids));
+	if (refs == NULL || firsts == NULL || g->grpids == NULL) {
+		free(refs);
+		free(firsts);
+		return at_err_setx(err, AT_E_NOMEM, "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		refs[i].name = rules[i]->actions->group_name;
+		refs[i].order = i;
+	}
+	qsort(refs, n, sizeof(*refs), by_name_then_order);
+	/* The first of each run of one name is where the group first appears. */
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(refs[i].name, refs[i - 1].name) != 0)
+			firsts[k++] = refs[i].order;
+	qsort(firsts, k, sizeof(*firsts), by_value);
+	for (i = 0; i < n; i = j) {
+		size_t *at = bsearch(&refs[i].order, firsts, k, sizeof(*firsts), by_value);
+		uint32_t id = at != NULL ? (uint32_t)(at - firsts) + 1 : 0;
+
+		for (j = i; j < n && strcmp(refs[j].name, refs[i].name) == 0; j++)
+			g->grpids[refs[j].order] = id;
+	}
+	free(refs);
+	free(firsts);
+	return AT_OK;
+}
 
 enum at_rc
 attlsd_gen_load(const struct policy_load_opts *opts, uint64_t id, struct attlsd_gen **out,
@@ -46,6 +113,8 @@ attlsd_gen_load(const struct policy_load_opts *opts, uint64_t id, struct attlsd_
 	for (i = 0; i < n; i++)
 		rules[i] = policy_set_rule(g->set, i);
 	rc = policy_matcher_build(rules, n, &g->matcher, err);
+	if (rc == AT_OK)
+		rc = number_groups(g, rules, n, err);
 out:
 	free(rules);
 	if (rc != AT_OK) {
@@ -83,6 +152,7 @@ attlsd_gen_unref(struct attlsd_gen *g)
 		free(e);
 	}
 	policy_matcher_free(g->matcher);
+	free(g->grpids);
 	policy_set_free(g->set);
 	(void)pthread_mutex_destroy(&g->lock);
 	free(g);
@@ -91,23 +161,10 @@ attlsd_gen_unref(struct attlsd_gen *g)
 uint32_t
 attlsd_gen_grpid(const struct attlsd_gen *g, const struct policy_rule *rule)
 {
-	size_t i, n = policy_set_rule_count(g->set);
-	uint32_t id = 0;
+	size_t n = policy_set_rule_count(g->set);
 
-	/* Number group actions by first appearance in search order. */
-	for (i = 0; i < n; i++) {
-		const struct policy_rule *r = policy_set_rule(g->set, i);
-		size_t j;
-		bool seen = false;
-
-		for (j = 0; j < i && !seen; j++)
-			seen = strcmp(policy_set_rule(g->set, j)->actions->group_name,
-			    r->actions->group_name) == 0;
-		if (!seen)
-			id++;
-		if (strcmp(r->actions->group_name, rule->actions->group_name) == 0)
-			return id;
-	}
+	if (rule->order < n && policy_set_rule(g->set, rule->order) == rule)
+		return g->grpids[rule->order];
 	return 0;
 }
 
@@ -124,15 +181,26 @@ is_file_ring(const char *spec)
  * A file with only CA certificates suits a client that presents nothing.
  */
 static enum at_rc
-load_pem_ring(const char *path, struct engine_creds *c, int *sslrc, struct at_err *err)
+load_pem_ring(const char *path, const struct attlsd_peer *peer, struct engine_creds *c,
+    int *sslrc, struct at_err *err)
 {
 	STACK_OF(X509) *all = NULL;
-	FILE *f = fopen(path, "r");
 	enum at_rc rc = AT_OK;
+	FILE *f;
 	X509 *x;
-	int i;
+	int i, fd;
 
+	/* Opened with the connection's credentials, never attlsd's own: a
+	 * ring file is its owner's to use, as a SAF ring is. */
+	rc = attlsd_peer_open(peer, path, &fd, err);
+	if (rc != AT_OK) {
+		*sslrc = 202;
+		at_err_prefix(err, "key ring file %s", path);
+		return rc;
+	}
+	f = fdopen(fd, "r");
 	if (f == NULL) {
+		(void)close(fd);
 		*sslrc = 202;
 		return at_err_set(err, AT_E_IO, "key ring file %s", path);
 	}
@@ -191,8 +259,8 @@ free_creds(struct engine_creds *c)
 }
 
 static enum at_rc
-build_env(const struct policy_actions *a, const char *userid, struct saf_db *db,
-    SSL_CTX **ctx, int *sslrc, struct at_err *err)
+build_env(const struct policy_actions *a, const char *userid, const struct attlsd_peer *peer,
+    struct saf_db *db, SSL_CTX **ctx, int *sslrc, struct at_err *err)
 {
 	struct saf_ring_keys *keys = NULL;
 	struct engine_creds c = { 0 };
@@ -204,7 +272,7 @@ build_env(const struct policy_actions *a, const char *userid, struct saf_db *db,
 		return at_err_setx(err, AT_E_INPUT, "no key ring is named (TTLSKeyringParms)");
 	}
 	if (is_file_ring(a->keyring)) {
-		rc = load_pem_ring(a->keyring, &c, sslrc, err);
+		rc = load_pem_ring(a->keyring, peer, &c, sslrc, err);
 	} else if (db == NULL) {
 		*sslrc = 202;
 		rc = at_err_setx(err, AT_E_NOTFOUND, "key ring %s: no security database is "
@@ -234,9 +302,11 @@ build_env(const struct policy_actions *a, const char *userid, struct saf_db *db,
 
 enum at_rc
 attlsd_gen_env(struct attlsd_gen *g, const struct policy_rule *rule, const char *userid,
-    struct saf_db *db, const struct attlsd_env **out, int *sslrc, struct at_err *err)
+    const struct attlsd_peer *peer, struct saf_db *db, const struct attlsd_env **out,
+    int *sslrc, struct at_err *err)
 {
 	const struct policy_actions *a = rule->actions;
+	bool file_ring = a->keyring != NULL && is_file_ring(a->keyring);
 	struct attlsd_env *e;
 	SSL_CTX *ctx = NULL;
 	enum at_rc rc;
@@ -245,7 +315,8 @@ attlsd_gen_env(struct attlsd_gen *g, const struct policy_rule *rule, const char 
 	*sslrc = 0;
 	(void)pthread_mutex_lock(&g->lock);
 	for (e = g->envs; e != NULL; e = e->next)
-		if (e->actions == a && strcmp(e->userid, userid) == 0)
+		if (e->actions == a && strcmp(e->userid, userid) == 0 &&
+		    (!file_ring || attlsd_peer_same(&e->peer, peer)))
 			break;
 	(void)pthread_mutex_unlock(&g->lock);
 	if (e != NULL) {
@@ -255,7 +326,7 @@ attlsd_gen_env(struct attlsd_gen *g, const struct policy_rule *rule, const char 
 	/* Built outside the lock: opening a ring may take a while.  Two
 	 * callers racing here would each add an environment, which is
 	 * harmless (the control thread is the only caller today). */
-	rc = build_env(a, userid, db, &ctx, sslrc, err);
+	rc = build_env(a, userid, peer, db, &ctx, sslrc, err);
 	if (rc != AT_OK)
 		return rc;
 	e = calloc(1, sizeof(*e));
@@ -264,6 +335,7 @@ attlsd_gen_env(struct attlsd_gen *g, const struct policy_rule *rule, const char 
 		return at_err_setx(err, AT_E_NOMEM, "out of memory");
 	}
 	e->actions = a;
+	e->peer = *peer;
 	e->ctx = ctx;
 	(void)snprintf(e->userid, sizeof(e->userid), "%s", userid);
 	e->grpid = attlsd_gen_grpid(g, rule);

@@ -10,7 +10,10 @@
  * Environments (an SSL_CTX for one rule's actions with one user's key
  * ring) are built on first use and cached for the generation's lifetime;
  * a failure is not cached, so a PERMIT or a new ring takes effect for the
- * next connection.
+ * next connection.  A SAF ring's environment is cached per security-manager
+ * user; a file ring's per Linux uid, gid and groups as well, because the
+ * file's permissions decide who may use it and two Linux users can share
+ * one security-manager name.
  */
 #ifndef ATTLS_DAEMON_GEN_H
 #define ATTLS_DAEMON_GEN_H
@@ -22,6 +25,7 @@
 #include <openssl/ssl.h>
 
 #include "common/err.h"
+#include "daemon/peer.h"
 #include "policy/match.h"
 #include "policy/policy.h"
 
@@ -30,6 +34,7 @@ struct saf_db;
 struct attlsd_env {
 	const struct policy_actions *actions;
 	char userid[16];
+	struct attlsd_peer peer;    /* part of the key for a file ring */
 	SSL_CTX *ctx;
 	uint32_t grpid;   /* numbers shown in EZD messages */
 	uint32_t envid;
@@ -40,6 +45,7 @@ struct attlsd_gen {
 	uint64_t id;
 	struct policy_set *set;
 	struct policy_matcher *matcher;
+	uint32_t *grpids;           /* by rule order: see attlsd_gen_grpid */
 	pthread_mutex_t lock;       /* guards envs, next ids and refs */
 	unsigned refs;
 	struct attlsd_env *envs;
@@ -58,15 +64,17 @@ void attlsd_gen_ref(struct attlsd_gen *g);
 void attlsd_gen_unref(struct attlsd_gen *g);
 
 /*
- * The environment for rule's actions and userid, built on first use from
- * the key ring its TTLSKeyringParms names (a SAF ring opened as userid in
- * db, or a PEM/PKCS#12 file).  The returned environment lives as long as
- * the generation.  On failure *sslrc is the System SSL-style code to log
- * (202 for a ring that may not or cannot be opened) and err says why.
+ * The environment for rule's actions and a connection's user, built on
+ * first use from the key ring its TTLSKeyringParms names: a SAF ring
+ * opened as userid in db, or a PEM file, which is used only when peer (the
+ * connection's Linux credentials) may open it (attlsd_peer_open).  The
+ * returned environment lives as long as the generation.  On failure
+ * *sslrc is the System SSL-style code to log (202 for a ring that may not
+ * or cannot be opened) and err says why.
  */
 AT_MUST_CHECK enum at_rc attlsd_gen_env(struct attlsd_gen *g, const struct policy_rule *rule,
-    const char *userid, struct saf_db *db, const struct attlsd_env **out, int *sslrc,
-    struct at_err *err);
+    const char *userid, const struct attlsd_peer *peer, struct saf_db *db,
+    const struct attlsd_env **out, int *sslrc, struct at_err *err);
 
 /* The group number of a rule's group action within g (1-based, stable). */
 uint32_t attlsd_gen_grpid(const struct attlsd_gen *g, const struct policy_rule *rule);

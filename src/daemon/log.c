@@ -1,15 +1,21 @@
 /*
  * log.c - the log sinks.  Standard error gets a timestamp and one write(2)
- * per line; syslog is thread-safe on its own.
+ * per line; syslog is thread-safe on its own.  Every line is escaped here
+ * (see log.h), after formatting, so that no caller can forget to.
  */
-#define _DEFAULT_SOURCE /* vsyslog */
+#define _DEFAULT_SOURCE /* gmtime_r */
 #include "daemon/log.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The longest message kept, before escaping; the escaped form is at most
+ * four times as long. */
+#define LOG_MSG_MAX 2048
 
 static bool log_stderr = true;
 static bool log_syslog;
@@ -30,35 +36,112 @@ attlsd_log_close(void)
 		closelog();
 }
 
+/*
+ * The length of the valid UTF-8 sequence at p (at most n bytes), or 0 when
+ * p does not start one.  Overlong forms, surrogates and code points past
+ * U+10FFFF are not valid.
+ */
+static size_t
+utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		if (p[0] == 0xe0)
+			lo = 0xa0;
+		else if (p[0] == 0xed)
+			hi = 0x9f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		if (p[0] == 0xf0)
+			lo = 0x90;
+		else if (p[0] == 0xf4)
+			hi = 0x8f;
+	} else {
+		return 0;
+	}
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	/* C1 controls (U+0080..U+009F) act as line breaks in some viewers. */
+	if (len == 2 && p[0] == 0xc2 && p[1] < 0xa0)
+		return 0;
+	return len;
+}
+
+size_t
+attlsd_log_escape(const char *in, size_t len, char *out, size_t outsz)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)in;
+	size_t i = 0, o = 0, n;
+
+	while (i < len) {
+		if (p[i] == '\\') {
+			if (o + 2 >= outsz)
+				break;
+			out[o++] = '\\';
+			out[o++] = '\\';
+			i++;
+		} else if (p[i] >= 0x20 && p[i] < 0x7f) {
+			if (o + 1 >= outsz)
+				break;
+			out[o++] = (char)p[i++];
+		} else if ((n = utf8_len(p + i, len - i)) > 0) {
+			if (o + n >= outsz)
+				break;
+			memcpy(out + o, p + i, n);
+			o += n;
+			i += n;
+		} else {
+			if (o + 4 >= outsz)
+				break;
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[p[i] >> 4];
+			out[o++] = hex[p[i] & 15];
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
 void
 attlsd_log(int prio, bool auth, const char *fmt, ...)
 {
-	char line[2048];
+	char msg[LOG_MSG_MAX], line[64 + 4 * LOG_MSG_MAX + 2];
 	struct timespec ts;
 	struct tm tm;
 	va_list ap;
-	int head, n;
+	size_t head, n;
+	int m;
 
-	if (log_syslog) {
-		va_start(ap, fmt);
-		vsyslog(prio | (auth ? LOG_AUTH : LOG_DAEMON), fmt, ap);
-		va_end(ap);
+	va_start(ap, fmt);
+	m = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (m < 0)
+		return;
+	n = (size_t)m < sizeof(msg) ? (size_t)m : sizeof(msg) - 1;
+	head = 0;
+	if (log_stderr) {
+		(void)clock_gettime(CLOCK_REALTIME, &ts);
+		(void)gmtime_r(&ts.tv_sec, &tm);
+		head = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
 	}
+	n = head + attlsd_log_escape(msg, n, line + head, sizeof(line) - head - 1);
+	if (log_syslog)
+		syslog(prio | (auth ? LOG_AUTH : LOG_DAEMON), "%s", line + head);
 	if (!log_stderr)
 		return;
-	(void)clock_gettime(CLOCK_REALTIME, &ts);
-	(void)gmtime_r(&ts.tv_sec, &tm);
-	head = (int)strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
-	va_start(ap, fmt);
-	n = vsnprintf(line + head, sizeof(line) - (size_t)head - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	n += head;
-	if ((size_t)n > sizeof(line) - 2)
-		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
 	/* One write per line; a short write to a terminal is not worth a retry. */
-	if (write(STDERR_FILENO, line, (size_t)n) < 0)
+	if (write(STDERR_FILENO, line, n) < 0)
 		return;
 }

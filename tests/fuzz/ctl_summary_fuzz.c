@@ -8,6 +8,7 @@
  * summary.c is compiled in here because the fuzz targets link a fixed set
  * of the project's libraries and the summary reader is not one of them.
  */
+#define _GNU_SOURCE /* before any header: summary.c, included below, needs it */
 #include <stddef.h>
 #include <stdint.h>
 
