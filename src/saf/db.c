@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "saf/schema.h"
+#include "saf/sqlutil.h"
 
 struct saf_db {
 	sqlite3 *sql;
@@ -79,6 +80,7 @@ saf_db_prepare(struct saf_db *db, const char *sql, sqlite3_stmt **stmt,
 		return saf_db_fail(db, src, "reading the security database",
 		    err);
 	}
+	saf_sql_forget(*stmt);
 	return AT_OK;
 }
 
@@ -397,22 +399,20 @@ saf_db_generation(struct saf_db *db, const char *class_name, uint64_t *gen,
 {
 	sqlite3_stmt *st = NULL;
 	enum at_rc rc;
-	int src;
+	int row = 0;
 
 	*gen = 0;
 	rc = saf_db_prepare(db, "SELECT generation FROM classes WHERE "
 	    "name = upper(?)", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_text(st, 1, class_name, -1, SQLITE_STATIC);
-	src = sqlite3_step(st);
-	if (src == SQLITE_ROW)
+	saf_sql_bind(st, 1, class_name);
+	rc = saf_sql_row(db, st, &row, "reading a class generation", err);
+	if (rc == AT_OK && row)
 		*gen = (uint64_t)sqlite3_column_int64(st, 0);
-	else if (src == SQLITE_DONE)
+	else if (rc == AT_OK)
 		rc = at_err_setx(err, AT_E_NOTFOUND, "class %s is not defined",
 		    class_name);
-	else
-		rc = saf_db_fail(db, src, "reading a class generation", err);
 out:
 	sqlite3_finalize(st);
 	return rc;

@@ -82,14 +82,12 @@ saf_password_store(struct saf_db *db, const char *user, const char *password,
 	if (rc != AT_OK)
 		goto out;
 	if (password != NULL) {
-		(void)sqlite3_bind_blob(st, 1, hash, sizeof(hash),
-		    SQLITE_TRANSIENT);
-		(void)sqlite3_bind_blob(st, 2, salt, sizeof(salt),
-		    SQLITE_TRANSIENT);
+		saf_sql_bind_blob(st, 1, hash, (size_t)sizeof(hash));
+		saf_sql_bind_blob(st, 2, salt, (size_t)sizeof(salt));
 	}
-	(void)sqlite3_bind_int(st, 3, password != NULL ? SAF_PBKDF2_ITER : 0);
-	(void)sqlite3_bind_int(st, 4, expired ? 1 : 0);
-	(void)sqlite3_bind_int64(st, 5, password != NULL ? saf_now() : 0);
+	saf_sql_bind_i64(st, 3, password != NULL ? SAF_PBKDF2_ITER : 0);
+	saf_sql_bind_i64(st, 4, expired ? 1 : 0);
+	saf_sql_bind_i64(st, 5, password != NULL ? saf_now() : 0);
 	saf_sql_bind(st, 6, user);
 	rc = saf_sql_done(db, st, "storing a password", err);
 	if (rc == AT_OK && sqlite3_changes(saf_db_sqlite(db)) != 1)
@@ -171,7 +169,7 @@ record(struct saf_db *db, const char *user, const struct stored *s, bool ok,
 		    "last_access = ? WHERE name = ?", &st, err);
 		if (rc != AT_OK)
 			goto out;
-		(void)sqlite3_bind_int64(st, 1, saf_now());
+		saf_sql_bind_i64(st, 1, saf_now());
 		saf_sql_bind(st, 2, user);
 		rc = saf_sql_done(db, st, "recording a logon", err);
 		goto out;
@@ -185,8 +183,8 @@ record(struct saf_db *db, const char *user, const struct stored *s, bool ok,
 	    "revoked = revoked OR ? WHERE name = ?", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int(st, 1, (int)failed);
-	(void)sqlite3_bind_int(st, 2, revoke ? 1 : 0);
+	saf_sql_bind_i64(st, 1, (int)failed);
+	saf_sql_bind_i64(st, 2, revoke ? 1 : 0);
 	saf_sql_bind(st, 3, user);
 	rc = saf_sql_done(db, st, "recording a failed logon", err);
 out:

@@ -3,11 +3,86 @@
 
 #include <string.h>
 
+/*
+ * The statement on this thread whose bind or column read failed, and the
+ * SQLite code.  One slot is enough: every caller checks (by stepping) the
+ * statement it is binding before it binds another one.
+ */
+static _Thread_local const sqlite3_stmt *failed_st;
+static _Thread_local int failed_src;
+
+static void
+note(sqlite3_stmt *st, int src)
+{
+	if (src == SQLITE_OK || failed_st != NULL)
+		return;
+	failed_st = st;
+	failed_src = src;
+}
+
+void
+saf_sql_forget(const sqlite3_stmt *st)
+{
+	if (failed_st == st)
+		failed_st = NULL;
+}
+
+enum at_rc
+saf_sql_check(struct saf_db *db, sqlite3_stmt *st, const char *what,
+    struct at_err *err)
+{
+	int src;
+
+	if (failed_st == NULL || failed_st != st)
+		return AT_OK;
+	src = failed_src;
+	failed_st = NULL;
+	(void)db;
+	return at_err_setx(err, src == SQLITE_NOMEM ? AT_E_NOMEM : AT_E_IO,
+	    "security database: %s: a value could not be bound or read (%s); "
+	    "nothing was decided", what, sqlite3_errstr(src));
+}
+
+void
+saf_sql_bind(sqlite3_stmt *st, int i, const char *text)
+{
+	if (text == NULL)
+		note(st, sqlite3_bind_null(st, i));
+	else
+		note(st, sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT));
+}
+
+void
+saf_sql_bind_i64(sqlite3_stmt *st, int i, int64_t v)
+{
+	note(st, sqlite3_bind_int64(st, i, v));
+}
+
+void
+saf_sql_bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n)
+{
+	if (n > (size_t)INT32_MAX)
+		note(st, SQLITE_TOOBIG);
+	else
+		note(st, sqlite3_bind_blob(st, i, p, (int)n, SQLITE_STATIC));
+}
+
+void
+saf_sql_bind_null(sqlite3_stmt *st, int i)
+{
+	note(st, sqlite3_bind_null(st, i));
+}
+
 enum at_rc
 saf_sql_done(struct saf_db *db, sqlite3_stmt *st, const char *what,
     struct at_err *err)
 {
-	int src = sqlite3_step(st);
+	enum at_rc rc = saf_sql_check(db, st, what, err);
+	int src;
+
+	if (rc != AT_OK)
+		return rc;
+	src = sqlite3_step(st);
 
 	if (src == SQLITE_DONE || src == SQLITE_ROW)
 		return AT_OK;
@@ -18,9 +93,14 @@ enum at_rc
 saf_sql_row(struct saf_db *db, sqlite3_stmt *st, int *row, const char *what,
     struct at_err *err)
 {
-	int src = sqlite3_step(st);
+	enum at_rc rc;
+	int src;
 
 	*row = 0;
+	rc = saf_sql_check(db, st, what, err);
+	if (rc != AT_OK)
+		return rc;
+	src = sqlite3_step(st);
 	if (src == SQLITE_ROW) {
 		*row = 1;
 		return AT_OK;
@@ -39,8 +119,11 @@ saf_sql_text(sqlite3_stmt *st, int i, char *dst, size_t cap)
 	if (cap == 0)
 		return;
 	dst[0] = '\0';
-	if (t == NULL)
+	if (t == NULL) {
+		if (sqlite3_column_type(st, i) != SQLITE_NULL)
+			note(st, SQLITE_NOMEM);
 		return;
+	}
 	n = (size_t)sqlite3_column_bytes(st, i);
 	if (n > cap - 1)
 		n = cap - 1;
@@ -48,13 +131,21 @@ saf_sql_text(sqlite3_stmt *st, int i, char *dst, size_t cap)
 	dst[n] = '\0';
 }
 
-void
-saf_sql_bind(sqlite3_stmt *st, int i, const char *text)
+enum at_rc
+saf_sql_text_req(struct saf_db *db, sqlite3_stmt *st, int i, char *dst,
+    size_t cap, const char *what, struct at_err *err)
 {
-	if (text == NULL)
-		(void)sqlite3_bind_null(st, i);
-	else
-		(void)sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+	enum at_rc rc;
+
+	saf_sql_text(st, i, dst, cap);
+	rc = saf_sql_check(db, st, what, err);
+	if (rc == AT_OK && cap > 0 &&
+	    (size_t)sqlite3_column_bytes(st, i) > cap - 1)
+		rc = at_err_setx(err, AT_E_TOOBIG, "security database: %s is "
+		    "longer than %zu bytes", what, cap - 1);
+	if (rc != AT_OK && cap > 0)
+		dst[0] = '\0';
+	return rc;
 }
 
 enum at_rc
@@ -135,7 +226,7 @@ saf_sql_set_col(struct saf_db *db, const char *sql, const char *name, const char
 	if (rc != AT_OK)
 		goto out;
 	if (use_num)
-		(void)sqlite3_bind_int64(st, 1, num);
+		saf_sql_bind_i64(st, 1, num);
 	else
 		saf_sql_bind(st, 1, text);
 	saf_sql_bind(st, 2, name);

@@ -1,0 +1,112 @@
+#!/bin/sh
+# attack_saf_test.sh - the security manager attacked by an unprivileged
+# local user: a login name that spells a RACF user id, a RACDCERT EXPORT
+# aimed through a planted file or symlink, a readable database, and
+# logons during a long key generation.  Needs root (to create the users it
+# attacks as); otherwise it exits 77.
+set -u
+. "$ATTLS_SOURCE_DIR/tests/cli/lib.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "skipped: needs root to create a local user and run as it"
+	exit 77
+fi
+
+B=$ATTLS_BIN/../..
+T=$B/tests/unit/shim
+D=$ATTLS_TMP
+db="$D/saf.db"
+export ATTLS_SOCKET="$D/attlsd.sock"
+export ATTLS_SAFDB="$db"
+unset ATTLS_REQUIRE ATTLS_JOBNAME || true
+VICTIM_UID=64001
+ATTACKER_UID=64002
+login=atksaf5
+chmod 0711 "$D"
+
+daemon=
+srv=
+made_user=0
+cleanup() {
+	kill $daemon $srv 2>/dev/null || :
+	wait 2>/dev/null || :
+	if [ $made_user -eq 1 ]; then userdel "$login" 2>/dev/null || :; fi
+}
+trap 'st=$?; cleanup; exit $st' EXIT
+
+as_attacker() {
+	setpriv --reuid=$ATTACKER_UID --regid=$ATTACKER_UID --clear-groups "$@"
+}
+
+# --- 1. A login name that spells a user id is not that user -----------
+# RACF user ATKSAF5 (OMVS UID 64001) owns a key ring.  The Linux account
+# "atksaf5" has uid 64002: it must not become ATKSAF5, match ATKSAF5's
+# rule or get ATKSAF5's key ring.
+if getent passwd "$login" >/dev/null; then
+	echo "a local user $login already exists; remove it first"
+	exit 1
+fi
+useradd -M -N -u $ATTACKER_UID -s /bin/false "$login" && made_user=1
+cat >"$D/setup.txt" <<'EOF'
+ADDUSER ATKSAF5 OMVS(UID(64001))
+SETROPTS CLASSACT(FACILITY)
+RDEFINE FACILITY IRR.DIGTCERT.LISTRING UACC(READ)
+RDEFINE FACILITY IRR.DIGTCERT.LIST UACC(READ)
+RACDCERT ID(ATKSAF5) GENCERT SUBJECTSDN(CN('victim atksaf5')) +
+  WITHLABEL('victim') NOTAFTER(DATE(2035/12/31))
+RACDCERT ID(ATKSAF5) ADDRING(VRING)
+RACDCERT ID(ATKSAF5) CONNECT(ID(ATKSAF5) LABEL('victim') RING(VRING) DEFAULT)
+EOF
+expect_ok "setup: ATKSAF5 owns a ring" racf --db "$db" -q -f "$D/setup.txt"
+
+cat >"$D/policy" <<'POLICY'
+TTLSRule VictimRule
+{
+  LocalPortRange 1024-65535
+  Userid ATKSAF5
+  Direction Inbound
+  Priority 100
+  TTLSGroupActionRef grp
+  TTLSEnvironmentActionRef env
+}
+TTLSGroupAction grp
+{
+  TTLSEnabled On
+}
+TTLSEnvironmentAction env
+{
+  HandshakeRole Server
+  TTLSKeyringParms
+  {
+    Keyring VRING
+  }
+}
+POLICY
+start_attlsd "$D/policy" "$D/attlsd.log"
+
+mkdir "$D/u" && chown $ATTACKER_UID "$D/u"
+as_attacker attls run -j ATKSRV -- "$T/shim-client" http "$D/u/port" \
+	>"$D/u/http.out" 2>&1 &
+srv=$!
+i=0; while [ ! -s "$D/u/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+port=$(cat "$D/u/port")
+(printf 'GET / HTTP/1.0\r\n\r\n'; sleep 1) | timeout 20 openssl s_client \
+	-connect "127.0.0.1:$port" -brief >"$out" 2>&1
+expect_no_out "login atksaf5 does not present ATKSAF5's certificate" 'victim atksaf5'
+kill $srv 2>/dev/null; wait $srv 2>/dev/null; srv=
+cp "$D/attlsd.log" "$out"
+expect_no_out "ATKSAF5's rule is not applied to uid 64002" 'RULE: VictimRule'
+# A process of uid 64001 is ATKSAF5 and gets the ring (the rule works).
+rm -f "$D/u/port"; chown $VICTIM_UID "$D/u"
+setpriv --reuid=$VICTIM_UID --regid=$VICTIM_UID --clear-groups \
+	attls run -j VICSRV -- "$T/shim-client" http "$D/u/port" >"$D/u/http.out" 2>&1 &
+srv=$!
+i=0; while [ ! -s "$D/u/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+port=$(cat "$D/u/port")
+(printf 'GET / HTTP/1.0\r\n\r\n'; sleep 1) | timeout 20 openssl s_client \
+	-connect "127.0.0.1:$port" -brief >"$out" 2>&1
+expect_out "uid 64001 is ATKSAF5 and presents its certificate" 'victim atksaf5'
+wait $srv 2>/dev/null; srv=
+kill $daemon 2>/dev/null; wait $daemon 2>/dev/null; daemon=
+
+finish
