@@ -96,6 +96,7 @@ const struct racf_kwspec racf_racdcert_keywords[] = {
 	{ "EXPORT", NULL, 0, RACF_KW_VALUE, label_kws, "LABEL" },
 	{ "DSN", NULL, 0, RACF_KW_VALUE, NULL, "DATA SET NAME" },
 	{ "FORMAT", NULL, 0, RACF_KW_VALUE, NULL, "FORMAT" },
+	{ "REPLACE", NULL, 0, RACF_KW_FLAG, NULL, NULL },
 	{ "ALTER", NULL, 0, RACF_KW_VALUE, label_kws, "LABEL" },
 	{ "NEWLABEL", NULL, 0, RACF_KW_VALUE, NULL, "LABEL" },
 	{ "DELETE", NULL, 0, RACF_KW_VALUE, label_kws, "LABEL" },

@@ -109,4 +109,30 @@ expect_out "uid 64001 is ATKSAF5 and presents its certificate" 'victim atksaf5'
 wait $srv 2>/dev/null; srv=
 kill $daemon 2>/dev/null; wait $daemon 2>/dev/null; daemon=
 
+# --- 2. RACDCERT EXPORT never writes through a planted file or link ---
+# The administrator exports into a directory the attacker owns (its home,
+# say).  A file the attacker made first (0666) and a symlink to a
+# root-owned file must both be refused and left as they were.
+h="$D/home"
+mkdir "$h" && chown $ATTACKER_UID "$h" && chmod 0755 "$h"
+as_attacker sh -c "umask 0; : > '$h/key.p12'; chmod 0666 '$h/key.p12'"
+printf 'precious\n' >"$D/rootfile"; chmod 0600 "$D/rootfile"
+as_attacker ln -s "$D/rootfile" "$h/link.p12"
+exp() { racf --db "$db" "RACDCERT ID(ATKSAF5) EXPORT(LABEL('victim')) DSN('$1') FORMAT(PKCS12DER) PASSWORD('pw4test') $2"; }
+expect_fail "EXPORT into a planted 0666 file is refused" 1 exp "$h/key.p12" ""
+expect_out "  ... saying it exists" 'already exists'
+expect_ok "  the planted file is still empty" test ! -s "$h/key.p12"
+expect_ok "  and still the attacker's" test "$(stat -c %u "$h/key.p12")" -eq $ATTACKER_UID
+expect_fail "EXPORT through a symlink is refused" 1 exp "$h/link.p12" ""
+expect_ok "  the root-owned target is untouched" grep -qx precious "$D/rootfile"
+expect_fail "EXPORT REPLACE of a symlink is refused" 1 exp "$h/link.p12" REPLACE
+expect_out "  ... saying it is not a regular file" 'not a regular file'
+expect_ok "  the root-owned target is still untouched" grep -qx precious "$D/rootfile"
+expect_ok "  the link is still a link" test -L "$h/link.p12"
+expect_ok "EXPORT REPLACE of the planted file" exp "$h/key.p12" REPLACE
+expect_ok "  gives a new root file" test "$(stat -c %u:%a "$h/key.p12")" = 0:600
+expect_ok "  that is the PKCS#12" openssl pkcs12 -in "$h/key.p12" -passin pass:pw4test -nokeys -noout
+expect_ok "EXPORT to a new file" exp "$D/new.p12" ""
+expect_ok "  is mode 0600" test "$(stat -c %a "$D/new.p12")" = 600
+
 finish
