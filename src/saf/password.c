@@ -113,6 +113,7 @@ load(struct saf_db *db, const char *user, struct stored *s,
     struct at_err *err)
 {
 	sqlite3_stmt *st = NULL;
+	const void *hash, *salt;
 	enum at_rc rc;
 	int row = 0;
 
@@ -126,11 +127,20 @@ load(struct saf_db *db, const char *user, struct stored *s,
 	if (rc != AT_OK || !row)
 		goto out;
 	s->found = true;
-	if (sqlite3_column_bytes(st, 0) == SAF_PW_HASH_LEN &&
+	hash = sqlite3_column_blob(st, 0);
+	salt = sqlite3_column_blob(st, 1);
+	if ((hash == NULL && sqlite3_column_type(st, 0) != SQLITE_NULL) ||
+	    (salt == NULL && sqlite3_column_type(st, 1) != SQLITE_NULL)) {
+		rc = at_err_setx(err, AT_E_NOMEM, "reading a password: out of "
+		    "memory");
+		goto out;
+	}
+	if (hash != NULL && salt != NULL &&
+	    sqlite3_column_bytes(st, 0) == SAF_PW_HASH_LEN &&
 	    sqlite3_column_bytes(st, 1) == SAF_PW_SALT_LEN) {
 		s->has_pw = true;
-		memcpy(s->hash, sqlite3_column_blob(st, 0), SAF_PW_HASH_LEN);
-		memcpy(s->salt, sqlite3_column_blob(st, 1), SAF_PW_SALT_LEN);
+		memcpy(s->hash, hash, SAF_PW_HASH_LEN);
+		memcpy(s->salt, salt, SAF_PW_SALT_LEN);
 	}
 	s->iter = (unsigned)sqlite3_column_int(st, 2);
 	s->expired = sqlite3_column_int(st, 3) != 0;

@@ -427,6 +427,7 @@ saf_profile_ptkt_keys(struct saf_db *db, const char *name, unsigned char *key,
 {
 	sqlite3_stmt *st = NULL;
 	enum at_rc rc;
+	const void *k, *ek;
 	int row = 0, n;
 
 	*has_key = false;
@@ -439,13 +440,21 @@ saf_profile_ptkt_keys(struct saf_db *db, const char *name, unsigned char *key,
 	rc = saf_sql_row(db, st, &row, "reading a PassTicket key", err);
 	if (rc != AT_OK || !row)
 		goto out;
-	if (sqlite3_column_bytes(st, 0) == SAF_PTKT_KEY_LEN) {
-		memcpy(key, sqlite3_column_blob(st, 0), SAF_PTKT_KEY_LEN);
+	k = sqlite3_column_blob(st, 0);
+	ek = sqlite3_column_blob(st, 1);
+	if ((k == NULL && sqlite3_column_type(st, 0) != SQLITE_NULL) ||
+	    (ek == NULL && sqlite3_column_type(st, 1) != SQLITE_NULL)) {
+		rc = at_err_setx(err, AT_E_NOMEM, "reading a PassTicket key: "
+		    "out of memory");
+		goto out;
+	}
+	if (k != NULL && sqlite3_column_bytes(st, 0) == SAF_PTKT_KEY_LEN) {
+		memcpy(key, k, SAF_PTKT_KEY_LEN);
 		*has_key = true;
 	}
 	n = sqlite3_column_bytes(st, 1);
-	if (n >= SAF_PTKT_EKEY_MIN && n <= SAF_PTKT_EKEY_MAX) {
-		memcpy(ekey, sqlite3_column_blob(st, 1), (size_t)n);
+	if (ek != NULL && n >= SAF_PTKT_EKEY_MIN && n <= SAF_PTKT_EKEY_MAX) {
+		memcpy(ekey, ek, (size_t)n);
 		*ekey_len = (size_t)n;
 	}
 out:

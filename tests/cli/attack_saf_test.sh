@@ -135,4 +135,19 @@ expect_ok "  that is the PKCS#12" openssl pkcs12 -in "$h/key.p12" -passin pass:p
 expect_ok "EXPORT to a new file" exp "$D/new.p12" ""
 expect_ok "  is mode 0600" test "$(stat -c %a "$D/new.p12")" = 600
 
+# --- 3. A database others can read or write is refused ----------------
+# A readable file gave away the PassTicket keys; a writable directory lets
+# anyone put another database (or a -wal file) in its place.
+mkdir "$D/p" && cp "$db" "$D/p/saf.db" && chmod 0644 "$D/p/saf.db"
+expect_fail "a 0644 database is refused (racf)" 2 racf --db "$D/p/saf.db" "LISTUSER ATKSAF5"
+expect_out "  ... saying to chmod 600" 'has mode 0644.*chmod 600'
+expect_fail "a 0644 database is refused (attls saf)" 1 attls saf check --db "$D/p/saf.db" \
+	--user ATKSAF5 --class FACILITY --resource IRR.DIGTCERT.LIST --access READ
+expect_out "  ... saying to chmod 600" 'chmod 600'
+chmod 0600 "$D/p/saf.db"; chmod 0777 "$D/p"
+expect_fail "a database in a 0777 directory is refused" 2 racf --db "$D/p/saf.db" "LISTUSER ATKSAF5"
+expect_out "  ... naming the directory" "directory $D/p .*writable by group or others"
+chmod 0700 "$D/p"
+expect_ok "the same database, 0600 in a 0700 directory, opens" racf --db "$D/p/saf.db" "LISTUSER ATKSAF5"
+
 finish
