@@ -131,6 +131,17 @@ static const struct {
 };
 
 enum at_rc
+racf_racdcert_prepare(struct racf_ctx *ctx, const struct racf_cmd *cmd,
+    struct at_err *err)
+{
+	const struct racf_opnd *kw = racf_kw(cmd, "GENCERT");
+
+	if (kw == NULL)
+		return AT_OK;
+	return rcd_gencert_prepare(ctx, cmd, kw, err);
+}
+
+enum at_rc
 racf_racdcert(struct racf_ctx *ctx, const struct racf_cmd *cmd,
     struct at_buf *out, struct at_err *err)
 {

@@ -222,8 +222,15 @@ compare(const char *password, const struct stored *s, bool *ok,
 	return rc;
 }
 
+/*
+ * pre: the outcome of a comparison made before the transaction opened
+ * against *pre_s (NULL: none).  It is used only if the stored hash, salt
+ * and iteration count are still the same; otherwise the comparison runs
+ * again here.
+ */
 static enum at_rc
 verify(struct saf_db *db, const char *user, const char *password,
+    const struct stored *pre_s, bool pre_ok,
     enum saf_verify_result *result, struct at_err *err)
 {
 	struct stored s;
@@ -231,7 +238,12 @@ verify(struct saf_db *db, const char *user, const char *password,
 	enum at_rc rc;
 
 	rc = load(db, user, &s, err);
-	if (rc == AT_OK)
+	if (rc == AT_OK && pre_s != NULL && pre_s->found == s.found &&
+	    pre_s->has_pw == s.has_pw && pre_s->iter == s.iter &&
+	    CRYPTO_memcmp(pre_s->hash, s.hash, sizeof(s.hash)) == 0 &&
+	    CRYPTO_memcmp(pre_s->salt, s.salt, sizeof(s.salt)) == 0)
+		ok = pre_ok;
+	else if (rc == AT_OK)
 		rc = compare(password, &s, &ok, err);
 	if (rc != AT_OK)
 		goto out;
@@ -253,7 +265,8 @@ saf_verify_password(struct saf_db *db, const char *user, const char *password,
     enum saf_verify_result *result, struct at_err *err)
 {
 	char n[SAF_NAME_MAX + 1];
-	bool own = !saf_db_in_txn(db);
+	bool own = !saf_db_in_txn(db), pre_ok = false;
+	struct stored pre;
 	enum at_rc rc;
 
 	*result = SAF_VERIFY_UNKNOWN_USER;
@@ -264,17 +277,24 @@ saf_verify_password(struct saf_db *db, const char *user, const char *password,
 		*result = SAF_VERIFY_WRONG_PASSWORD;
 		password = "";
 	}
-	if (own) {
-		rc = saf_db_begin(db, err);
-		if (rc != AT_OK)
-			return rc;
-	}
-	rc = verify(db, n, password, result, err);
 	if (!own)
-		return rc;
+		return verify(db, n, password, NULL, false, result, err);
+	/* The key derivation (a good part of a second) runs before the
+	 * write lock is taken, so logons never queue other writers behind
+	 * it; verify() re-reads the entry under the lock. */
+	rc = load(db, n, &pre, err);
 	if (rc == AT_OK)
-		return saf_db_commit(db, err);
-	saf_db_rollback(db);
+		rc = compare(password, &pre, &pre_ok, err);
+	if (rc == AT_OK)
+		rc = saf_db_begin(db, err);
+	if (rc == AT_OK) {
+		rc = verify(db, n, password, &pre, pre_ok, result, err);
+		if (rc == AT_OK)
+			rc = saf_db_commit(db, err);
+		else
+			saf_db_rollback(db);
+	}
+	OPENSSL_cleanse(&pre, sizeof(pre));
 	return rc;
 }
 

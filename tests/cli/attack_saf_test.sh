@@ -33,6 +33,7 @@ cleanup() {
 	if [ $made_user -eq 1 ]; then userdel "$login" 2>/dev/null || :; fi
 }
 trap 'st=$?; cleanup; exit $st' EXIT
+trap 'exit 1' INT TERM HUP
 
 as_attacker() {
 	setpriv --reuid=$ATTACKER_UID --regid=$ATTACKER_UID --clear-groups "$@"
@@ -43,8 +44,13 @@ as_attacker() {
 # "atksaf5" has uid 64002: it must not become ATKSAF5, match ATKSAF5's
 # rule or get ATKSAF5's key ring.
 if getent passwd "$login" >/dev/null; then
-	echo "a local user $login already exists; remove it first"
-	exit 1
+	# Left by an interrupted run of this test (same name and uid): remove.
+	if [ "$(getent passwd "$login" | cut -d: -f3)" = $ATTACKER_UID ]; then
+		userdel "$login"
+	else
+		echo "a local user $login already exists; remove it first"
+		exit 1
+	fi
 fi
 useradd -M -N -u $ATTACKER_UID -s /bin/false "$login" && made_user=1
 cat >"$D/setup.txt" <<'EOF'
@@ -150,4 +156,34 @@ expect_out "  ... naming the directory" "directory $D/p .*writable by group or o
 chmod 0700 "$D/p"
 expect_ok "the same database, 0600 in a 0700 directory, opens" racf --db "$D/p/saf.db" "LISTUSER ATKSAF5"
 
+# --- 4. A slow GENCERT does not lock out logons ------------------------
+# A 4096-bit RSA key takes seconds; it is generated before the command's
+# transaction opens, so password verifications run meanwhile.  Counted:
+# verifications that finished while GENCERT was still running (none can,
+# if it holds the write lock for the key generation).
+printf 'ADDUSER VUSER\nALTUSER VUSER PASSWORD(vpw4test) NOEXPIRED\n' >"$D/vuser.txt"
+racf --db "$db" -q -f "$D/vuser.txt" >/dev/null 2>&1
+echo vpw4test | attls saf verify --db "$db" --user VUSER >"$out" 2>&1
+expect_out "setup: the password verifies" '^ok$'
+during=0; vfail=0
+for n in 1 2; do
+	rm -f "$D/gen.done"
+	(racf --db "$db" -q "RACDCERT ID(VUSER) GENCERT SUBJECTSDN(CN('slow $n')) WITHLABEL('slow$n') SIZE(4096)" \
+		>"$D/gen.out" 2>&1; echo $? >"$D/gen.done") &
+	sleep 0.3
+	while [ ! -e "$D/gen.done" ]; do
+		if echo vpw4test | attls saf verify --db "$db" --user VUSER >"$D/v.out" 2>&1; then
+			[ -e "$D/gen.done" ] || during=$((during + 1))
+		else
+			vfail=$((vfail + 1)); cp "$D/v.out" "$D/vfail.out"
+		fi
+	done
+	wait
+	cp "$D/gen.out" "$out"; [ "$(cat "$D/gen.done")" = 0 ] && ok || bad "GENCERT SIZE(4096) #$n failed"
+done
+[ -e "$D/vfail.out" ] && cp "$D/vfail.out" "$out"
+expect_ok "no verification failed during GENCERT ($vfail failed)" test $vfail -eq 0
+expect_ok "verifications ran while GENCERT generated its key ($during did)" test $during -ge 3
+
+echo "verifications completed during GENCERT: $during"
 finish
