@@ -186,4 +186,39 @@ expect_ok "no verification failed during GENCERT ($vfail failed)" test $vfail -e
 expect_ok "verifications ran while GENCERT generated its key ($during did)" test $during -ge 3
 
 echo "verifications completed during GENCERT: $during"
+# --- 5. A certificate name cannot pose as a filter ----------------------
+# SDNFILTER('OU=ATS.O=IBM') maps IBM's ATS department to ATSMAP.  A client
+# certificate (signed by the same trusted CA) whose O *value* is
+# "Evil Corp.OU=ATS.O=IBM", whose OU value is "ATS.O=IBM", or whose O and
+# OU are one multi-valued RDN, must not map to ATSMAP.
+c="$D/certs"; mkdir "$c"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$c/ca.key" \
+	-out "$c/ca.pem" -subj "/O=IBM/CN=Map CA" -days 2 \
+	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=keyCertSign" 2>/dev/null
+mkcert() { # NAME SUBJECT [-multivalue-rdn]
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$c/$1.key" \
+		-out "$c/$1.csr" -subj "$2" ${3:-} 2>/dev/null
+	openssl x509 -req -in "$c/$1.csr" -CA "$c/ca.pem" -CAkey "$c/ca.key" \
+		-set_serial "$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')" -days 2 -out "$c/$1.pem" 2>/dev/null
+}
+mkcert bob "/O=IBM/OU=ATS/CN=bob"
+mkcert evil "/O=Evil Corp.OU=ATS.O=IBM/CN=mallory"
+mkcert evilou "/OU=ATS.O=IBM/CN=mallory"
+mkcert multi "/O=IBM+OU=ATS/CN=mallory" -multivalue-rdn
+cat >"$D/map.txt" <<EOF
+ADDUSER ATSMAP
+RACDCERT CERTAUTH ADD('$c/ca.pem') WITHLABEL('Map CA') TRUST
+RACDCERT ID(ATSMAP) MAP SDNFILTER('OU=ATS.O=IBM') IDNFILTER('CN=Map CA.O=IBM') WITHLABEL('ats')
+EOF
+expect_ok "setup: a MAP filter for OU=ATS.O=IBM" racf --db "$db" -q -f "$D/map.txt"
+expect_ok "a real ATS certificate maps" attls saf usermap --cert "$c/bob.pem" --db "$db"
+expect_out "  to ATSMAP" '^ATSMAP$'
+expect_fail "O='Evil Corp.OU=ATS.O=IBM' does not map" 1 attls saf usermap --cert "$c/evil.pem" --db "$db"
+expect_no_out "  (not to ATSMAP)" 'ATSMAP'
+expect_fail "OU='ATS.O=IBM' does not map" 1 attls saf usermap --cert "$c/evilou.pem" --db "$db"
+expect_fail "a multi-valued RDN O=IBM+OU=ATS does not map" 1 attls saf usermap --cert "$c/multi.pem" --db "$db"
+expect_fail "a filter with a trailing period is refused" 1 racf --db "$db" \
+	"RACDCERT ID(ATSMAP) MAP SDNFILTER('O=Acme Inc.') WITHLABEL('acme')"
+expect_out "  ... saying how to write a period" 'period inside a value'
+
 finish
