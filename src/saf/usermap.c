@@ -5,6 +5,7 @@
  */
 #include <openssl/err.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -14,6 +15,27 @@
 #include "saf/usermap.h"
 #include "saf/usermap_int.h"
 #include "saf/x509.h"
+
+/*
+ * Whether s[k] is an RDN separator: sep, neither escaped by a backslash
+ * nor inside a double-quoted value (RFC 2253 strings).
+ */
+static bool
+is_sep(const char *s, size_t k, char sep)
+{
+	bool esc = false, quoted = false;
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		if (esc)
+			esc = false;
+		else if (s[i] == '\\')
+			esc = true;
+		else if (s[i] == '"')
+			quoted = !quoted;
+	}
+	return !esc && !quoted && s[k] == sep;
+}
 
 int
 saf_usermap_suffix(const char *dn, const char *filter, char sep)
@@ -25,10 +47,12 @@ saf_usermap_suffix(const char *dn, const char *filter, char sep)
 		return -1;
 	if (strcasecmp(dn + dl - fl, filter) != 0)
 		return -1;
-	if (fl < dl && dn[dl - fl - 1] != sep)
+	/* The suffix must start at a real boundary: "CN=x\,OU=A,O=B" has
+	 * one RDN before O=B, whose value merely ends in ",OU=A". */
+	if (fl < dl && !is_sep(dn, dl - fl - 1, sep))
 		return -1;
 	for (i = 0; i < fl; i++)
-		if (filter[i] == sep)
+		if (is_sep(filter, i, sep))
 			rdns++;
 	return rdns;
 }
