@@ -171,9 +171,12 @@ resolve_user(struct attlsd *d, struct attlsd_client *cl)
 	struct at_err err;
 	bool defined = false;
 
-	if (d->db == NULL ||
-	    saf_user_from_uid(d->db, cl->uid, name, &defined, &err) != AT_OK ||
-	    !defined)
+	if (d->db != NULL &&
+	    saf_user_from_uid(d->db, cl->uid, name, &defined, &err) != AT_OK)
+		attlsd_log(LOG_WARNING, false, "attlsd: uid %lu cannot be mapped "
+		    "to a user (%s); it is treated as an undefined user",
+		    (unsigned long)cl->uid, err.msg);
+	if (!defined)
 		saf_undefined_name(cl->uid, name);
 	(void)snprintf(cl->userid, sizeof(cl->userid), "%s", name);
 }

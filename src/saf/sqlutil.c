@@ -4,39 +4,68 @@
 #include <string.h>
 
 /*
- * The statement on this thread whose bind or column read failed, and the
- * SQLite code.  One slot is enough: every caller checks (by stepping) the
- * statement it is binding before it binds another one.
+ * The statements on this thread whose bind or column read failed, with
+ * the SQLite code, until they are stepped (or a new statement takes the
+ * address).  A few slots are plenty: a statement is bound and then
+ * stepped before the next one is bound, except on error paths that drop
+ * it unstepped; when full, the oldest entry (most likely such a dropped
+ * one) gives way.
  */
-static _Thread_local const sqlite3_stmt *failed_st;
-static _Thread_local int failed_src;
+#define FAILED_SLOTS 8
+static _Thread_local struct {
+	const sqlite3_stmt *st;
+	int src;
+} failed[FAILED_SLOTS];
+static _Thread_local size_t failed_next;
 
 static void
 note(sqlite3_stmt *st, int src)
 {
-	if (src == SQLITE_OK || failed_st != NULL)
+	size_t i;
+
+	if (src == SQLITE_OK)
 		return;
-	failed_st = st;
-	failed_src = src;
+	for (i = 0; i < FAILED_SLOTS; i++)
+		if (failed[i].st == st)
+			return;
+	for (i = 0; i < FAILED_SLOTS && failed[i].st != NULL; i++)
+		;
+	if (i == FAILED_SLOTS)
+		i = failed_next++ % FAILED_SLOTS;
+	failed[i].st = st;
+	failed[i].src = src;
+}
+
+/* Removes st's entry; its code, or SQLITE_OK if it had none. */
+static int
+take(const sqlite3_stmt *st)
+{
+	size_t i;
+	int src;
+
+	for (i = 0; i < FAILED_SLOTS; i++)
+		if (failed[i].st == st && st != NULL) {
+			src = failed[i].src;
+			failed[i].st = NULL;
+			return src;
+		}
+	return SQLITE_OK;
 }
 
 void
 saf_sql_forget(const sqlite3_stmt *st)
 {
-	if (failed_st == st)
-		failed_st = NULL;
+	(void)take(st);
 }
 
 enum at_rc
 saf_sql_check(struct saf_db *db, sqlite3_stmt *st, const char *what,
     struct at_err *err)
 {
-	int src;
+	int src = take(st);
 
-	if (failed_st == NULL || failed_st != st)
+	if (src == SQLITE_OK)
 		return AT_OK;
-	src = failed_src;
-	failed_st = NULL;
 	(void)db;
 	return at_err_setx(err, src == SQLITE_NOMEM ? AT_E_NOMEM : AT_E_IO,
 	    "security database: %s: a value could not be bound or read (%s); "

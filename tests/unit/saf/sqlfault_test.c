@@ -71,6 +71,23 @@ test_bind_wrong_index(void **state)
 	assert_int_not_equal(saf_sql_done(f->db, st, "a test update",
 	    &f->err), AT_OK);
 	sqlite3_finalize(st);
+	/* two statements with failed binds, stepped in the other order */
+	{
+		sqlite3_stmt *a = NULL, *b = NULL;
+
+		FX_OK(f, saf_db_prepare(f->db, "SELECT 1 FROM users WHERE "
+		    "name = ?1", &a, &f->err));
+		saf_sql_bind(a, 2, "X");
+		FX_OK(f, saf_db_prepare(f->db, "SELECT 1 FROM groups WHERE "
+		    "name = ?1", &b, &f->err));
+		saf_sql_bind(b, 3, "Y");
+		assert_int_not_equal(saf_sql_row(f->db, b, &row, "b", &f->err),
+		    AT_OK);
+		assert_int_not_equal(saf_sql_row(f->db, a, &row, "a", &f->err),
+		    AT_OK);
+		sqlite3_finalize(a);
+		sqlite3_finalize(b);
+	}
 	/* a new statement starts clean */
 	FX_OK(f, saf_db_prepare(f->db, "SELECT 1 FROM users WHERE name = ?1",
 	    &st, &f->err));
