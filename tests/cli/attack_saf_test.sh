@@ -1,9 +1,10 @@
 #!/bin/sh
 # attack_saf_test.sh - the security manager attacked by an unprivileged
 # local user: a login name that spells a RACF user id, a RACDCERT EXPORT
-# aimed through a planted file or symlink, a readable database, and
-# logons during a long key generation.  Needs root (to create the users it
-# attacks as); otherwise it exits 77.
+# aimed through a planted file or symlink, a readable database, logons
+# during a long key generation, and certificate names that pose as a
+# RACDCERT MAP filter.  Needs root (to create the user it attacks as);
+# otherwise it exits 77.
 set -u
 . "$ATTLS_SOURCE_DIR/tests/cli/lib.sh"
 
@@ -19,8 +20,8 @@ db="$D/saf.db"
 export ATTLS_SOCKET="$D/attlsd.sock"
 export ATTLS_SAFDB="$db"
 unset ATTLS_REQUIRE ATTLS_JOBNAME || true
-VICTIM_UID=64001
-ATTACKER_UID=64002
+VICTIM_UID=64517
+ATTACKER_UID=64518
 login=atksaf5
 chmod 0711 "$D"
 
@@ -40,9 +41,9 @@ as_attacker() {
 }
 
 # --- 1. A login name that spells a user id is not that user -----------
-# RACF user ATKSAF5 (OMVS UID 64001) owns a key ring.  The Linux account
-# "atksaf5" has uid 64002: it must not become ATKSAF5, match ATKSAF5's
-# rule or get ATKSAF5's key ring.
+# RACF user ATKSAF5 (OMVS UID $VICTIM_UID) owns a key ring.  The Linux
+# account "atksaf5" has uid $ATTACKER_UID: it must not become ATKSAF5,
+# match ATKSAF5's rule or get ATKSAF5's key ring.
 if getent passwd "$login" >/dev/null; then
 	# Left by an interrupted run of this test (same name and uid): remove.
 	if [ "$(getent passwd "$login" | cut -d: -f3)" = $ATTACKER_UID ]; then
@@ -52,9 +53,14 @@ if getent passwd "$login" >/dev/null; then
 		exit 1
 	fi
 fi
-useradd -M -N -u $ATTACKER_UID -s /bin/false "$login" && made_user=1
-cat >"$D/setup.txt" <<'EOF'
-ADDUSER ATKSAF5 OMVS(UID(64001))
+if ! useradd -M -N -u $ATTACKER_UID -s /bin/false "$login" 2>"$D/useradd.err"; then
+	cat "$D/useradd.err"
+	echo "cannot create the local user $login (uid $ATTACKER_UID)"
+	exit 1
+fi
+made_user=1
+cat >"$D/setup.txt" <<EOF
+ADDUSER ATKSAF5 OMVS(UID($VICTIM_UID))
 SETROPTS CLASSACT(FACILITY)
 RDEFINE FACILITY IRR.DIGTCERT.LISTRING UACC(READ)
 RDEFINE FACILITY IRR.DIGTCERT.LIST UACC(READ)
@@ -78,6 +84,7 @@ TTLSRule VictimRule
 TTLSGroupAction grp
 {
   TTLSEnabled On
+  Trace 15
 }
 TTLSEnvironmentAction env
 {
@@ -101,8 +108,8 @@ port=$(cat "$D/u/port")
 expect_no_out "login atksaf5 does not present ATKSAF5's certificate" 'victim atksaf5'
 kill $srv 2>/dev/null; wait $srv 2>/dev/null; srv=
 cp "$D/attlsd.log" "$out"
-expect_no_out "ATKSAF5's rule is not applied to uid 64002" 'RULE: VictimRule'
-# A process of uid 64001 is ATKSAF5 and gets the ring (the rule works).
+expect_no_out "ATKSAF5's rule is not applied to uid $ATTACKER_UID" 'RULE: VictimRule'
+# A process of uid $VICTIM_UID is ATKSAF5 and gets the ring (the rule works).
 rm -f "$D/u/port"; chown $VICTIM_UID "$D/u"
 setpriv --reuid=$VICTIM_UID --regid=$VICTIM_UID --clear-groups \
 	attls run -j VICSRV -- "$T/shim-client" http "$D/u/port" >"$D/u/http.out" 2>&1 &
@@ -111,9 +118,11 @@ i=0; while [ ! -s "$D/u/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); 
 port=$(cat "$D/u/port")
 (printf 'GET / HTTP/1.0\r\n\r\n'; sleep 1) | timeout 20 openssl s_client \
 	-connect "127.0.0.1:$port" -brief >"$out" 2>&1
-expect_out "uid 64001 is ATKSAF5 and presents its certificate" 'victim atksaf5'
+expect_out "uid $VICTIM_UID is ATKSAF5 and presents its certificate" 'victim atksaf5'
 wait $srv 2>/dev/null; srv=
 kill $daemon 2>/dev/null; wait $daemon 2>/dev/null; daemon=
+cp "$D/attlsd.log" "$out"
+expect_out "  and the log shows ATKSAF5's rule for it" "USERID: ATKSAF5 .*RULE: VictimRule"
 
 # --- 2. RACDCERT EXPORT never writes through a planted file or link ---
 # The administrator exports into a directory the attacker owns (its home,
