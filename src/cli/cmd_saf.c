@@ -221,15 +221,27 @@ open_db(const char *path, struct saf_db **db, struct at_err *err)
 	return saf_db_open(path, 0, db, err);
 }
 
-/* The security-manager user id of the invoking process. */
+/*
+ * The security-manager user id of the invoking process: the user whose
+ * OMVS UID is its uid.  An undefined user has no PTKTDATA authority to
+ * ask with, so it is refused here with a message that says why.
+ */
 static enum at_rc
 invoker(struct saf_db *db, char out[SAF_NAME_MAX + 1], struct at_err *err)
 {
-	struct passwd *pw = getpwuid(getuid());
+	char name[SAF_SUBJECT_MAX + 1];
 	bool defined = false;
+	enum at_rc rc;
 
-	return saf_user_from_uid(db, getuid(), pw != NULL ? pw->pw_name : NULL,
-	    out, &defined, err);
+	rc = saf_user_from_uid(db, getuid(), name, &defined, err);
+	if (rc == AT_OK && !defined)
+		return at_err_setx(err, AT_E_DENIED, "uid %lu is not the OMVS "
+		    "UID of any user (it is the undefined user %s)",
+		    (unsigned long)getuid(), name);
+	if (rc == AT_OK)
+		rc = saf_copy_bounded(out, SAF_NAME_MAX + 1, name, "user id",
+		    err);
+	return rc;
 }
 
 static int

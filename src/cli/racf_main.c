@@ -10,10 +10,11 @@
  * and READY / END at the end); -q turns the echo off.  A command given as
  * an argument is not echoed.
  *
- * The issuer is the Linux user running racf, mapped to a security-manager
- * user by OMVS UID (else the upper-cased login name).  When the database
- * holds no user at all, that user is first defined with SPECIAL so the
- * database can be administered (the bootstrap).
+ * The issuer is the security-manager user whose OMVS UID is the uid
+ * running racf; a uid that is no user's OMVS UID is refused (never mapped
+ * by login name).  When the database holds no user at all, the invoking
+ * Linux user is first defined with SPECIAL so the database can be
+ * administered (the bootstrap).
  *
  * Exit status: 0 every command succeeded, 1 at least one failed, 2 the
  * run could not start (usage, database, input).
@@ -176,7 +177,7 @@ open_issuer(const struct opts *o, struct saf_db **db, struct saf_actor *actor,
 		    "with SPECIAL (OMVS UID %u)\n", saf_db_path(*db),
 		    login != NULL ? login : "the invoking user", (unsigned)getuid());
 	if (rc == AT_OK)
-		rc = saf_actor_for_uid(*db, getuid(), login, actor, err);
+		rc = saf_actor_for_uid(*db, getuid(), actor, err);
 	return rc;
 }
 

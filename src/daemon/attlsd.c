@@ -202,27 +202,29 @@ attlsd_refresh(struct attlsd *d, struct at_buf *report, struct at_err *err)
 	return AT_OK;
 }
 
+/*
+ * The user a client is: the security-manager user whose OMVS UID is its
+ * uid (SO_PEERCRED), else the undefined user "?<uid>", which no user id
+ * and no Userid condition but `*` can equal.  The login name is never
+ * used: any local account can be called after a user id.  When the
+ * database cannot answer the client is undefined too: it matches fewer
+ * rules and opens no key ring of its own.
+ */
 static void
 resolve_user(struct attlsd *d, struct attlsd_client *cl)
 {
-	struct passwd pw, *res = NULL;
-	char buf[4096], login[64];
+	char name[SAF_SUBJECT_MAX + 1];
 	struct at_err err;
 	bool defined = false;
-	size_t i;
 
-	if (getpwuid_r(cl->uid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL)
-		(void)snprintf(login, sizeof(login), "%s", res->pw_name);
-	else
-		(void)snprintf(login, sizeof(login), "UID%lu", (unsigned long)cl->uid);
 	if (d->db != NULL &&
-	    saf_user_from_uid(d->db, cl->uid, login, cl->userid, &defined, &err) == AT_OK)
-		return;
-	/* No database, or no profile: the upper-cased login name, as DESIGN
-	 * says; the policy's Userid conditions see that. */
-	for (i = 0; login[i] != '\0' && i + 1 < sizeof(cl->userid) && i < 8; i++)
-		cl->userid[i] = (char)(login[i] >= 'a' && login[i] <= 'z' ? login[i] - 32 : login[i]);
-	cl->userid[i] = '\0';
+	    saf_user_from_uid(d->db, cl->uid, name, &defined, &err) != AT_OK)
+		attlsd_log(LOG_WARNING, false, "attlsd: uid %lu cannot be mapped "
+		    "to a user (%s); it is treated as an undefined user",
+		    (unsigned long)cl->uid, err.msg);
+	if (!defined)
+		saf_undefined_name(cl->uid, name);
+	(void)snprintf(cl->userid, sizeof(cl->userid), "%s", name);
 }
 
 static void

@@ -157,11 +157,20 @@ void racf_cmd_free(struct racf_cmd *cmd);
  * (its authority decides, through the saf_* calls); now is the time the
  * command runs (tests set it; 0 means the clock).  None is owned here.
  */
+struct evp_pkey_st;
+
 struct racf_ctx {
 	struct saf_db *db;
 	const struct saf_actor *actor;
 	unsigned opts;
 	int64_t now;
+	/*
+	 * A key RACDCERT GENCERT generated before racf_exec opened the
+	 * transaction (racf_racdcert_prepare), so the write lock is not held
+	 * through a slow RSA key generation.  The handler takes it (sets
+	 * NULL); racf_exec frees what is left.
+	 */
+	struct evp_pkey_st *pregen_key;
 };
 
 /*
@@ -211,6 +220,15 @@ extern const struct racf_verb racf_verbs[];
 
 /* Finds a verb by full name or alias, any case; NULL if unknown. */
 const struct racf_verb *racf_verb_lookup(const char *typed, size_t len);
+
+/*
+ * Work a command may do before its transaction opens, with no lock held
+ * (racf_exec calls it): RACDCERT GENCERT checks the issuer's authority
+ * and its operands and generates the key into ctx->pregen_key.  The
+ * handler, inside the transaction, checks everything again.
+ */
+AT_MUST_CHECK enum at_rc racf_racdcert_prepare(struct racf_ctx *ctx,
+    const struct racf_cmd *cmd, struct at_err *err);
 
 /* Handlers.  RACDCERT and RACMAP, with their keyword tables, live in
  * racdcert.c and racmap.c. */

@@ -2,6 +2,7 @@
  * exec.c - one command, one transaction; a run of commands with a TSO-style
  * transcript (exec.h).
  */
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,13 @@ racf_exec(struct racf_ctx *ctx, const struct racf_cmd *cmd, struct at_buf *out,
 		if (rc != AT_OK)
 			goto out;
 	}
+	/* Slow work first, outside the write lock: a 4096-bit key must not
+	 * keep logons and other commands waiting. */
+	if (v->handler == racf_racdcert) {
+		rc = racf_racdcert_prepare(ctx, cmd, err);
+		if (rc != AT_OK)
+			goto out;
+	}
 	if (txn) {
 		rc = saf_db_begin(ctx->db, err);
 		if (rc != AT_OK)
@@ -46,6 +54,8 @@ racf_exec(struct racf_ctx *ctx, const struct racf_cmd *cmd, struct at_buf *out,
 		out->data[start] = '\0';
 	}
 out:
+	EVP_PKEY_free(ctx->pregen_key);
+	ctx->pregen_key = NULL;
 	return rc;
 }
 

@@ -96,6 +96,7 @@ const struct racf_kwspec racf_racdcert_keywords[] = {
 	{ "EXPORT", NULL, 0, RACF_KW_VALUE, label_kws, "LABEL" },
 	{ "DSN", NULL, 0, RACF_KW_VALUE, NULL, "DATA SET NAME" },
 	{ "FORMAT", NULL, 0, RACF_KW_VALUE, NULL, "FORMAT" },
+	{ "REPLACE", NULL, 0, RACF_KW_FLAG, NULL, NULL },
 	{ "ALTER", NULL, 0, RACF_KW_VALUE, label_kws, "LABEL" },
 	{ "NEWLABEL", NULL, 0, RACF_KW_VALUE, NULL, "LABEL" },
 	{ "DELETE", NULL, 0, RACF_KW_VALUE, label_kws, "LABEL" },
@@ -128,6 +129,17 @@ static const struct {
 	{ "DELMAP", rcd_delmap },
 	{ "LISTMAP", rcd_listmap },
 };
+
+enum at_rc
+racf_racdcert_prepare(struct racf_ctx *ctx, const struct racf_cmd *cmd,
+    struct at_err *err)
+{
+	const struct racf_opnd *kw = racf_kw(cmd, "GENCERT");
+
+	if (kw == NULL)
+		return AT_OK;
+	return rcd_gencert_prepare(ctx, cmd, kw, err);
+}
 
 enum at_rc
 racf_racdcert(struct racf_ctx *ctx, const struct racf_cmd *cmd,

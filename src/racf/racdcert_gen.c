@@ -234,6 +234,37 @@ signer(struct racf_ctx *ctx, const struct racf_cmd *cmd,
 }
 
 enum at_rc
+rcd_gencert_prepare(struct racf_ctx *ctx, const struct racf_cmd *cmd,
+    const struct racf_opnd *kw, struct at_err *err)
+{
+	struct gen_args *a = NULL;
+	struct rcd_owner owner;
+	EVP_PKEY *key = NULL;
+	enum at_rc rc;
+
+	/* A bad command is refused later, in the transaction, with the same
+	 * checks; here they only spare a key nobody may store. */
+	if (racf_has_value(kw))
+		return AT_OK;
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return at_err_setx(err, AT_E_NOMEM, "out of memory");
+	rc = rcd_owner_of(ctx, cmd, NULL, &owner, err);
+	if (rc == AT_OK)
+		rc = rcd_auth(ctx, "GENCERT", &owner, SAF_ACC_NONE, err);
+	if (rc == AT_OK)
+		rc = read_gen_args(ctx, cmd, a, err);
+	if (rc == AT_OK)
+		rc = saf_x509_keygen(a->key_type, a->key_bits, &key, err);
+	if (rc == AT_OK) {
+		EVP_PKEY_free(ctx->pregen_key);
+		ctx->pregen_key = key;
+	}
+	free(a);
+	return rc;
+}
+
+enum at_rc
 rcd_gencert(struct racf_ctx *ctx, const struct racf_cmd *cmd,
     const struct racf_opnd *kw, struct at_buf *out, struct at_err *err)
 {
@@ -265,8 +296,14 @@ rcd_gencert(struct racf_ctx *ctx, const struct racf_cmd *cmd,
 	    (a->req.key_usage & SAF_KU_CERTSIGN) != 0;
 	if (sw != NULL)
 		rc = signer(ctx, cmd, sw, &sc, &a->req.serial, err);
-	if (rc == AT_OK)
+	/* The key made before the transaction, for this same command (its
+	 * checks have just been made again, under the lock). */
+	if (rc == AT_OK && ctx->pregen_key != NULL) {
+		key = ctx->pregen_key;
+		ctx->pregen_key = NULL;
+	} else if (rc == AT_OK) {
 		rc = saf_x509_keygen(a->key_type, a->key_bits, &key, err);
+	}
 	if (rc == AT_OK)
 		rc = saf_x509_build(&a->req, key, sc != NULL ? sc->x509 : NULL,
 		    sc != NULL ? sc->key : NULL, &cert, err);

@@ -48,6 +48,10 @@ typedef enum at_rc (*rcd_fn)(struct racf_ctx *ctx, const struct racf_cmd *cmd,
     const struct racf_opnd *kw, struct at_buf *out, struct at_err *err);
 
 /* racdcert_gen.c */
+/* Before the transaction: GENCERT's checks, then its key into
+ * ctx->pregen_key (see racf_racdcert_prepare). */
+AT_MUST_CHECK enum at_rc rcd_gencert_prepare(struct racf_ctx *,
+    const struct racf_cmd *, const struct racf_opnd *, struct at_err *);
 enum at_rc rcd_gencert(struct racf_ctx *, const struct racf_cmd *,
     const struct racf_opnd *, struct at_buf *, struct at_err *);
 enum at_rc rcd_add(struct racf_ctx *, const struct racf_cmd *,

@@ -110,33 +110,90 @@ rcd_list(struct racf_ctx *ctx, const struct racf_cmd *cmd,
 	return rc;
 }
 
-/* Writes b to path; mode 0600 when it holds a key. */
 static enum at_rc
-write_file(const char *path, const struct at_buf *b, bool secret,
+write_all(int fd, const char *path, const struct at_buf *b,
     struct at_err *err)
 {
 	size_t off = 0;
-	enum at_rc rc = AT_OK;
-	int fd;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    secret ? 0600 : 0644);
-	if (fd < 0)
-		return at_err_set(err, AT_E_IO, "the data set %s cannot be written",
-		    path);
 	while (off < b->len) {
 		ssize_t n = write(fd, b->data + off, b->len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			rc = at_err_set(err, AT_E_IO, "writing %s", path);
-			break;
-		}
+		if (n < 0)
+			return at_err_set(err, AT_E_IO, "writing %s", path);
 		off += (size_t)n;
 	}
+	if (fsync(fd) != 0)
+		return at_err_set(err, AT_E_IO, "writing %s", path);
+	return AT_OK;
+}
+
+/*
+ * REPLACE: the new content goes to a fresh file in the same directory,
+ * renamed over path, so a symlink or a file someone else opened is never
+ * written through.  Only a regular file (or nothing) is replaced.
+ */
+static enum at_rc
+replace_file(const char *path, const struct at_buf *b, bool secret,
+    struct at_err *err)
+{
+	char tmp[1100];
+	struct stat st;
+	enum at_rc rc;
+	int fd;
+
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return at_err_setx(err, AT_E_EXISTS, "the data set %s exists and "
+		    "is not a regular file (a symbolic link, a directory, ...); "
+		    "RACDCERT EXPORT does not replace it", path);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp))
+		return at_err_setx(err, AT_E_INPUT, "data set name too long");
+	fd = mkstemp(tmp); /* O_EXCL, mode 0600 */
+	if (fd < 0)
+		return at_err_set(err, AT_E_IO, "the data set %s cannot be written",
+		    path);
+	rc = !secret && fchmod(fd, 0644) != 0 ?
+	    at_err_set(err, AT_E_IO, "setting the mode of %s", tmp) :
+	    write_all(fd, tmp, b, err);
+	if (close(fd) != 0 && rc == AT_OK)
+		rc = at_err_set(err, AT_E_IO, "writing %s", tmp);
+	if (rc == AT_OK && rename(tmp, path) != 0)
+		rc = at_err_set(err, AT_E_IO, "replacing %s", path);
+	if (rc != AT_OK)
+		(void)unlink(tmp);
+	return rc;
+}
+
+/*
+ * Writes b to a new file path, mode 0600 when it holds a key (0644, less
+ * the umask, otherwise).  An existing file or symlink is refused unless
+ * replace is set (then see replace_file).
+ */
+static enum at_rc
+write_file(const char *path, const struct at_buf *b, bool secret,
+    bool replace, struct at_err *err)
+{
+	enum at_rc rc;
+	int fd;
+
+	if (replace)
+		return replace_file(path, b, secret, err);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    secret ? 0600 : 0644);
+	if (fd < 0 && errno == EEXIST)
+		return at_err_setx(err, AT_E_EXISTS, "the data set %s already "
+		    "exists; RACDCERT EXPORT writes only a new file (add REPLACE "
+		    "to replace a regular file)", path);
+	if (fd < 0)
+		return at_err_set(err, AT_E_IO, "the data set %s cannot be written",
+		    path);
+	rc = write_all(fd, path, b, err);
 	if (close(fd) != 0 && rc == AT_OK)
 		rc = at_err_set(err, AT_E_IO, "writing %s", path);
+	if (rc != AT_OK)
+		(void)unlink(path);
 	return rc;
 }
 
@@ -183,7 +240,8 @@ rcd_export(struct racf_ctx *ctx, const struct racf_cmd *cmd,
 		rc = saf_x509_export(c->x509, c->key, fmt, password, c->label, &data,
 		    err);
 	if (rc == AT_OK)
-		rc = write_file(path, &data, p12, err);
+		rc = write_file(path, &data, p12, racf_kw(cmd, "REPLACE") != NULL,
+		    err);
 out:
 	OPENSSL_cleanse(password, sizeof(password));
 	at_buf_free(&data);

@@ -100,7 +100,7 @@ entry(struct saf_db *db, int64_t id, const char *who, int *access,
 	    "AND id = ?", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int64(st, 1, id);
+	saf_sql_bind_i64(st, 1, id);
 	saf_sql_bind(st, 2, who);
 	rc = saf_sql_row(db, st, &row, "reading an access list", err);
 	if (rc == AT_OK && row)
@@ -123,6 +123,12 @@ allowed_access(struct saf_db *db, const struct saf_actor *a,
 	d->via = SAF_VIA_NONE;
 	if (a->defined && a->revoked)
 		return AT_OK;
+	/* An undefined user has no access-list entry, group or ID(*). */
+	if (!a->defined) {
+		d->allowed = f->uacc;
+		d->via = SAF_VIA_UACC;
+		return AT_OK;
+	}
 	rc = entry(db, f->id, a->user, &acc, err);
 	if (rc != AT_OK || acc >= 0) {
 		d->allowed = acc >= 0 ? (enum saf_access)acc : SAF_ACC_NONE;
@@ -185,7 +191,7 @@ saf_format_ich408i(char *out, size_t cap, const char *user,
 		(void)snprintf(from, sizeof(from), "ICH408I   FROM %s (G)\n",
 		    generic_profile);
 	n = snprintf(out, cap,
-	    "ICH408I USER(%-8.8s) GROUP(%-8.8s) NAME(%-20.20s)\n"
+	    "ICH408I USER(%-8s) GROUP(%-8.8s) NAME(%-20.20s)\n"
 	    "ICH408I   %s CL(%-8.8s)\n"
 	    "ICH408I   %s\n"
 	    "%s"
@@ -200,20 +206,26 @@ saf_format_ich408i(char *out, size_t cap, const char *user,
 		out[0] = '\0';
 }
 
+/* user NULL: an undefined user ("?<uid>"), which has no profile. */
 static enum at_rc
 load_subject(struct saf_db *db, const char *user, struct saf_actor *a,
     struct saf_user *u, struct at_err *err)
 {
-	enum at_rc rc = saf_actor_load(db, user, a, err);
+	enum at_rc rc = AT_OK;
 
+	memset(a, 0, sizeof(*a));
+	if (user != NULL)
+		rc = saf_actor_load(db, user, a, err);
 	memset(u, 0, sizeof(*u));
 	if (rc == AT_OK && a->defined)
 		rc = saf_user_get(db, a->user, u, err);
 	return rc;
 }
 
+/* user: a user id, or NULL for the undefined user `shown`. */
 static enum at_rc
-decide(struct saf_db *db, const char *user, const struct saf_class *c,
+decide(struct saf_db *db, const char *user, const char *shown,
+    const struct saf_class *c,
     const char *r, struct saf_decision *d, struct at_err *err)
 {
 	struct saf_actor a;
@@ -241,7 +253,7 @@ decide(struct saf_db *db, const char *user, const struct saf_class *c,
 	}
 	d->result = f.warning ? SAF_ALLOWED : SAF_DENIED;
 	d->warning = f.warning;
-	saf_format_ich408i(d->message, sizeof(d->message), a.user,
+	saf_format_ich408i(d->message, sizeof(d->message), shown,
 	    a.defined ? u.dfltgrp : "", u.pname, r, c->name,
 	    f.generic ? f.name : NULL, d->requested, d->allowed, f.warning);
 	return AT_OK;
@@ -254,6 +266,7 @@ saf_check_access(struct saf_db *db, const char *user, const char *class_name,
 {
 	char r[SAF_PROFILE_MAX + 1], u[SAF_NAME_MAX + 1];
 	struct saf_class c;
+	bool undefined;
 	enum at_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -261,7 +274,10 @@ saf_check_access(struct saf_db *db, const char *user, const char *class_name,
 	out->requested = requested;
 	if ((unsigned)requested > SAF_ACC_ALTER)
 		return at_err_setx(err, AT_E_INPUT, "invalid access level");
-	rc = saf_name_norm(user, "user id", u, err);
+	/* The undefined-user form never reaches saf_name_norm, so a name
+	 * like "?64002" is UACC-only and never a user id. */
+	undefined = saf_name_is_undefined(user);
+	rc = undefined ? AT_OK : saf_name_norm(user, "user id", u, err);
 	if (rc == AT_OK)
 		rc = saf_class_get(db, class_name, &c, err);
 	if (rc == AT_OK)
@@ -272,7 +288,8 @@ saf_check_access(struct saf_db *db, const char *user, const char *class_name,
 		out->class_inactive = true;
 		return AT_OK;
 	}
-	return decide(db, u, &c, r, out, err);
+	return decide(db, undefined ? NULL : u, undefined ? user : u, &c, r,
+	    out, err);
 }
 
 const char *

@@ -61,7 +61,8 @@ struct saf_decision {
 /*
  * May user have `requested` access to resource in class?  AT_OK with
  * *out filled for every answer; an error only when the question cannot be
- * answered (bad names, database trouble).  user need not be defined.
+ * answered (bad names, database trouble).  user need not be defined; the
+ * undefined-user form "?<uid>" (names.h) gets the UACC and nothing more.
  */
 AT_MUST_CHECK enum at_rc saf_check_access(struct saf_db *db,
     const char *user, const char *class_name, const char *resource,

@@ -71,8 +71,8 @@ saf_actor_load(struct saf_db *db, const char *user, struct saf_actor *out,
 }
 
 enum at_rc
-saf_user_from_uid(struct saf_db *db, uid_t uid, const char *login_name,
-    char *out, bool *defined, struct at_err *err)
+saf_user_from_uid(struct saf_db *db, uid_t uid,
+    char out[SAF_SUBJECT_MAX + 1], bool *defined, struct at_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	enum at_rc rc;
@@ -80,39 +80,42 @@ saf_user_from_uid(struct saf_db *db, uid_t uid, const char *login_name,
 
 	out[0] = '\0';
 	*defined = false;
+	/* Never the login name: a login that spells a user id is not that
+	 * user (any local account can be called "alice"). */
 	rc = saf_db_prepare(db, "SELECT name FROM users WHERE omvs_uid = ?",
 	    &st, err);
-	if (rc != AT_OK)
-		goto out;
-	(void)sqlite3_bind_int64(st, 1, (int64_t)uid);
-	rc = saf_sql_row(db, st, &row, "mapping a uid", err);
-	if (rc != AT_OK)
-		goto out;
-	if (row) {
-		saf_sql_text(st, 0, out, SAF_NAME_MAX + 1);
-		*defined = true;
-	} else if (login_name == NULL) {
-		rc = at_err_setx(err, AT_E_NOTFOUND,
-		    "no user has OMVS UID %lu", (unsigned long)uid);
-	} else {
-		rc = saf_name_norm(login_name, "user id (from the login name)",
-		    out, err);
+	if (rc == AT_OK) {
+		saf_sql_bind_i64(st, 1, (int64_t)uid);
+		rc = saf_sql_row(db, st, &row, "mapping a uid", err);
 	}
-out:
+	if (rc == AT_OK && row)
+		rc = saf_sql_text_req(db, st, 0, out, SAF_SUBJECT_MAX + 1,
+		    "a user id", err);
+	if (rc == AT_OK && row)
+		*defined = true;
+	else if (rc == AT_OK)
+		saf_undefined_name(uid, out);
+	else
+		out[0] = '\0';
 	sqlite3_finalize(st);
 	return rc;
 }
 
 enum at_rc
-saf_actor_for_uid(struct saf_db *db, uid_t uid, const char *login_name,
-    struct saf_actor *out, struct at_err *err)
+saf_actor_for_uid(struct saf_db *db, uid_t uid, struct saf_actor *out,
+    struct at_err *err)
 {
-	char name[SAF_NAME_MAX + 1];
+	char name[SAF_SUBJECT_MAX + 1];
 	bool defined = false;
 	enum at_rc rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = saf_user_from_uid(db, uid, login_name, name, &defined, err);
+	rc = saf_user_from_uid(db, uid, name, &defined, err);
+	if (rc == AT_OK && !defined)
+		return at_err_setx(err, AT_E_DENIED, "uid %lu is not the OMVS "
+		    "UID of any user, so it has no authority here; the "
+		    "security administrator can give a user OMVS UID(%lu)",
+		    (unsigned long)uid, (unsigned long)uid);
 	if (rc == AT_OK)
 		rc = saf_actor_load(db, name, out, err);
 	return rc;
@@ -140,7 +143,7 @@ bootstrap(struct saf_db *db, uid_t uid, const char *login, bool *created,
 	if (rc != AT_OK)
 		goto out;
 	saf_sql_bind(st, 1, name);
-	(void)sqlite3_bind_int64(st, 2, saf_now());
+	saf_sql_bind_i64(st, 2, saf_now());
 	rc = saf_sql_done(db, st, "creating group SYS1", err);
 	sqlite3_finalize(st);
 	st = NULL;
@@ -152,8 +155,8 @@ bootstrap(struct saf_db *db, uid_t uid, const char *login, bool *created,
 	if (rc != AT_OK)
 		goto out;
 	saf_sql_bind(st, 1, name);
-	(void)sqlite3_bind_int64(st, 2, (int64_t)uid);
-	(void)sqlite3_bind_int64(st, 3, saf_now());
+	saf_sql_bind_i64(st, 2, (int64_t)uid);
+	saf_sql_bind_i64(st, 3, saf_now());
 	rc = saf_sql_done(db, st, "creating the first user", err);
 	if (rc != AT_OK)
 		goto out;

@@ -63,17 +63,20 @@ AT_MUST_CHECK enum at_rc saf_actor_load(struct saf_db *db, const char *user,
     struct saf_actor *out, struct at_err *err);
 
 /*
- * Maps a Linux uid to a user id: the user whose OMVS UID is uid; else the
- * upper-cased login_name (which must obey the user id rules) with
- * *defined = false.  out has SAF_NAME_MAX + 1 bytes.  login_name may be
- * NULL when the caller has none (then an unmapped uid is AT_E_NOTFOUND).
+ * Maps a Linux uid to a user id: the user whose OMVS UID is uid, with
+ * *defined = true; else the undefined-user name "?<uid>" (names.h) with
+ * *defined = false.  The login name plays no part.
  */
 AT_MUST_CHECK enum at_rc saf_user_from_uid(struct saf_db *db, uid_t uid,
-    const char *login_name, char *out, bool *defined, struct at_err *err);
+    char out[SAF_SUBJECT_MAX + 1], bool *defined, struct at_err *err);
 
-/* saf_user_from_uid then saf_actor_load. */
+/*
+ * The actor for a command issued by Linux uid: the user whose OMVS UID is
+ * uid, loaded as saf_actor_load does.  AT_E_DENIED when no user has that
+ * OMVS UID: an undefined user administers nothing.
+ */
 AT_MUST_CHECK enum at_rc saf_actor_for_uid(struct saf_db *db, uid_t uid,
-    const char *login_name, struct saf_actor *out, struct at_err *err);
+    struct saf_actor *out, struct at_err *err);
 
 /*
  * First-use bootstrap.  When the database holds no user at all, creates

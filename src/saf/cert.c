@@ -219,7 +219,7 @@ check_unique(struct saf_db *db, const char *owner, const char *label,
 	    "SELECT owner, label FROM certificates WHERE sha256 = ?1", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_blob(st, 1, md, 32, SQLITE_TRANSIENT);
+	saf_sql_bind_blob(st, 1, md, (size_t)32);
 	rc = saf_sql_row(db, st, &row, "checking the certificate", err);
 	if (rc == AT_OK && row) {
 		char o[SAF_CERT_OWNER_MAX + 1], l[SAF_CERT_LABEL_MAX + 1];
@@ -281,17 +281,16 @@ saf_cert_add(struct saf_db *db, const char *owner, const char *label,
 		goto out;
 	saf_sql_bind(st, 1, owner);
 	saf_sql_bind(st, 2, lbl);
-	(void)sqlite3_bind_blob(st, 3, k.der.data, (int)k.der.len, SQLITE_STATIC);
+	saf_sql_bind_blob(st, 3, k.der.data, (size_t)k.der.len);
 	if (key != NULL)
-		(void)sqlite3_bind_blob(st, 4, k.key.data, (int)k.key.len,
-		    SQLITE_STATIC);
+		saf_sql_bind_blob(st, 4, k.key.data, (size_t)k.key.len);
 	saf_sql_bind(st, 5, saf_trust_name(trust));
 	saf_sql_bind(st, 6, at_buf_cstr(&k.serial));
 	saf_sql_bind(st, 7, at_buf_cstr(&k.subject));
 	saf_sql_bind(st, 8, at_buf_cstr(&k.issuer));
-	(void)sqlite3_bind_int64(st, 9, (sqlite3_int64)k.nb);
-	(void)sqlite3_bind_int64(st, 10, (sqlite3_int64)k.na);
-	(void)sqlite3_bind_blob(st, 11, k.md, 32, SQLITE_STATIC);
+	saf_sql_bind_i64(st, 9, (sqlite3_int64)k.nb);
+	saf_sql_bind_i64(st, 10, (sqlite3_int64)k.na);
+	saf_sql_bind_blob(st, 11, k.md, (size_t)32);
 	rc = saf_sql_done(db, st, "adding a certificate", err);
 	if (rc == AT_OK && label_out != NULL)
 		(void)snprintf(label_out, SAF_CERT_LABEL_MAX + 1, "%s", lbl);
@@ -314,7 +313,7 @@ get_one(struct saf_db *db, const char *sql, const char *a1, const char *a2,
 	if (rc != AT_OK)
 		goto out;
 	if (blob != NULL) {
-		(void)sqlite3_bind_blob(st, 1, blob, 32, SQLITE_STATIC);
+		saf_sql_bind_blob(st, 1, blob, (size_t)32);
 	} else {
 		saf_sql_bind(st, 1, a1);
 		saf_sql_bind(st, 2, a2);
@@ -499,7 +498,7 @@ saf_cert_take_serial(struct saf_db *db, int64_t cert_id, uint64_t *serial,
 		    "SELECT next_serial FROM certificates WHERE id = ?1", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int64(st, 1, cert_id);
+	saf_sql_bind_i64(st, 1, cert_id);
 	rc = saf_sql_row(db, st, &row, "reading a serial number", err);
 	if (rc == AT_OK && !row)
 		rc = at_err_setx(err, AT_E_NOTFOUND, "the signing certificate is gone");
@@ -512,7 +511,7 @@ saf_cert_take_serial(struct saf_db *db, int64_t cert_id, uint64_t *serial,
 	    " next_serial + 1 WHERE id = ?1", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int64(st, 1, cert_id);
+	saf_sql_bind_i64(st, 1, cert_id);
 	rc = saf_sql_done(db, st, "taking a serial number", err);
 out:
 	sqlite3_finalize(st);

@@ -101,7 +101,7 @@ set_flag(struct saf_db *db, const struct saf_actor *actor,
 	rc = saf_db_prepare(db, sql, &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int(st, 1, value);
+	saf_sql_bind_i64(st, 1, value);
 	saf_sql_bind(st, 2, all ? NULL : c.name);
 	rc = saf_sql_done(db, st, "SETROPTS", err);
 out:
@@ -194,7 +194,7 @@ saf_option_set(struct saf_db *db, const struct saf_actor *actor,
 	if (rc != AT_OK)
 		goto out;
 	saf_sql_bind(st, 1, name);
-	(void)sqlite3_bind_int64(st, 2, value);
+	saf_sql_bind_i64(st, 2, value);
 	rc = saf_sql_done(db, st, "SETROPTS", err);
 out:
 	sqlite3_finalize(st);

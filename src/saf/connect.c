@@ -39,7 +39,7 @@ insert_connect(struct saf_db *db, const char *u, const char *g,
 	saf_sql_bind(st, 1, u);
 	saf_sql_bind(st, 2, g);
 	saf_sql_bind(st, 3, owner);
-	(void)sqlite3_bind_int64(st, 4, saf_now());
+	saf_sql_bind_i64(st, 4, saf_now());
 	rc = saf_sql_done(db, st, "connecting a user", err);
 out:
 	sqlite3_finalize(st);
@@ -58,7 +58,7 @@ cset(struct saf_db *db, const char *sql, const char *u, const char *g,
 	if (text != NULL)
 		saf_sql_bind(st, 1, text);
 	else
-		(void)sqlite3_bind_int64(st, 1, num);
+		saf_sql_bind_i64(st, 1, num);
 	saf_sql_bind(st, 2, u);
 	saf_sql_bind(st, 3, g);
 	rc = saf_sql_done(db, st, "changing a connection", err);

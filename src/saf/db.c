@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "saf/schema.h"
+#include "saf/sqlutil.h"
 
 struct saf_db {
 	sqlite3 *sql;
@@ -79,6 +80,7 @@ saf_db_prepare(struct saf_db *db, const char *sql, sqlite3_stmt **stmt,
 		return saf_db_fail(db, src, "reading the security database",
 		    err);
 	}
+	saf_sql_forget(*stmt);
 	return AT_OK;
 }
 
@@ -110,6 +112,111 @@ resolve_path(const char *path, char **out, struct at_err *err)
 	if (*out == NULL)
 		return at_err_setx(err, AT_E_NOMEM, "out of memory");
 	return AT_OK;
+}
+
+/*
+ * Who may own the database, its companion files and its directory: the
+ * account opening it, or root.  Anyone else could change the file under
+ * us (or swap it), whatever its mode says.
+ */
+static bool
+owner_ok(uid_t u)
+{
+	return u == geteuid() || u == 0;
+}
+
+/*
+ * The directory holding path: owned as owner_ok says and not writable by
+ * group or others (who could rename another database into place, or
+ * plant a -wal file).
+ */
+static enum at_rc
+check_dir(const char *path, struct at_err *err)
+{
+	char dir[4100];
+	const char *slash = strrchr(path, '/');
+	size_t n;
+	struct stat sb;
+
+	if (slash == NULL)
+		(void)snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		(void)snprintf(dir, sizeof(dir), "/");
+	else {
+		n = (size_t)(slash - path);
+		if (n >= sizeof(dir))
+			return at_err_setx(err, AT_E_INPUT,
+			    "security database path is too long");
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
+	if (stat(dir, &sb) != 0)
+		return at_err_set(err, errno == ENOENT ? AT_E_NOTFOUND : AT_E_IO,
+		    "cannot open the security database %s: its directory %s",
+		    path, dir);
+	if (!owner_ok(sb.st_uid))
+		return at_err_setx(err, AT_E_INPUT, "the directory %s of the "
+		    "security database is owned by uid %lu; it must belong to "
+		    "root or to the account using the database", dir,
+		    (unsigned long)sb.st_uid);
+	if ((sb.st_mode & 022) != 0)
+		return at_err_setx(err, AT_E_INPUT, "the directory %s of the "
+		    "security database is writable by group or others (mode "
+		    "%04o): they could replace the database; run chmod go-w on "
+		    "it, or keep the database in a private directory", dir,
+		    (unsigned)(sb.st_mode & 07777));
+	return AT_OK;
+}
+
+/*
+ * The database file or one of its companions (suffix "-wal", "-shm",
+ * "-journal"): a regular file (not a symlink), owned as owner_ok says,
+ * with no permission for group or others, because it holds password
+ * hashes, PassTicket keys and private keys.  A missing companion is fine
+ * (SQLite creates it with the database's mode and owner).
+ */
+static enum at_rc
+check_file(const char *path, const char *suffix, struct at_err *err)
+{
+	char name[4200];
+	struct stat sb;
+
+	if ((size_t)snprintf(name, sizeof(name), "%s%s", path, suffix) >=
+	    sizeof(name))
+		return at_err_setx(err, AT_E_INPUT,
+		    "security database path is too long");
+	if (lstat(name, &sb) != 0) {
+		if (errno == ENOENT && suffix[0] != '\0')
+			return AT_OK;
+		return at_err_set(err, errno == ENOENT ? AT_E_NOTFOUND :
+		    AT_E_IO, "cannot open the security database %s", name);
+	}
+	if (!S_ISREG(sb.st_mode))
+		return at_err_setx(err, AT_E_INPUT, "%s is not a regular file "
+		    "(a symbolic link is not accepted for the security database)",
+		    name);
+	if (!owner_ok(sb.st_uid))
+		return at_err_setx(err, AT_E_INPUT, "the security database file "
+		    "%s is owned by uid %lu; it must belong to root or to the "
+		    "account using it", name, (unsigned long)sb.st_uid);
+	if ((sb.st_mode & 077) != 0)
+		return at_err_setx(err, AT_E_INPUT, "the security database file "
+		    "%s has mode %04o: group and others must have no access (it "
+		    "holds password hashes, PassTicket keys and private keys); "
+		    "run chmod 600 on it", name, (unsigned)(sb.st_mode & 07777));
+	return AT_OK;
+}
+
+static enum at_rc
+check_files(const char *path, struct at_err *err)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+	enum at_rc rc = AT_OK;
+	size_t i;
+
+	for (i = 0; rc == AT_OK && i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
+		rc = check_file(path, suffixes[i], err);
+	return rc;
 }
 
 /* Creates path mode 0600 if it does not exist (another creator may win). */
@@ -267,7 +374,10 @@ saf_db_open(const char *path, unsigned flags, struct saf_db **out,
 	if (rc != AT_OK)
 		goto out;
 	/* resolve_path has set db->path: it returns AT_OK only then. */
-	if (stat(db->path, &sb) != 0) { /* NOLINT(clang-analyzer-core.NonNullParamChecker) */
+	rc = check_dir(db->path, err); /* NOLINT(clang-analyzer-core.NonNullParamChecker) */
+	if (rc != AT_OK)
+		goto out;
+	if (lstat(db->path, &sb) != 0) {
 		if (errno != ENOENT || !(flags & SAF_DB_CREATE) ||
 		    db->readonly) {
 			rc = at_err_set(err, errno == ENOENT ? AT_E_NOTFOUND :
@@ -278,17 +388,10 @@ saf_db_open(const char *path, unsigned flags, struct saf_db **out,
 		rc = create_file(db->path, err);
 		if (rc != AT_OK)
 			goto out;
-	} else if (!S_ISREG(sb.st_mode)) {
-		rc = at_err_setx(err, AT_E_INPUT,
-		    "%s is not a regular file", db->path);
-		goto out;
-	} else if ((sb.st_mode & 022) != 0) {
-		rc = at_err_setx(err, AT_E_INPUT,
-		    "the security database %s is writable by group or others "
-		    "(mode %04o); run chmod 600 on it", db->path,
-		    (unsigned)(sb.st_mode & 07777));
-		goto out;
 	}
+	rc = check_files(db->path, err);
+	if (rc != AT_OK)
+		goto out;
 	oflags = (db->readonly ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
 	src = sqlite3_open_v2(db->path, &db->sql, oflags, NULL);
@@ -397,22 +500,20 @@ saf_db_generation(struct saf_db *db, const char *class_name, uint64_t *gen,
 {
 	sqlite3_stmt *st = NULL;
 	enum at_rc rc;
-	int src;
+	int row = 0;
 
 	*gen = 0;
 	rc = saf_db_prepare(db, "SELECT generation FROM classes WHERE "
 	    "name = upper(?)", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_text(st, 1, class_name, -1, SQLITE_STATIC);
-	src = sqlite3_step(st);
-	if (src == SQLITE_ROW)
+	saf_sql_bind(st, 1, class_name);
+	rc = saf_sql_row(db, st, &row, "reading a class generation", err);
+	if (rc == AT_OK && row)
 		*gen = (uint64_t)sqlite3_column_int64(st, 0);
-	else if (src == SQLITE_DONE)
+	else if (rc == AT_OK)
 		rc = at_err_setx(err, AT_E_NOTFOUND, "class %s is not defined",
 		    class_name);
-	else
-		rc = saf_db_fail(db, src, "reading a class generation", err);
 out:
 	sqlite3_finalize(st);
 	return rc;

@@ -4,7 +4,11 @@
  *
  * Location: the path given, else $ATTLS_SAFDB, else /var/lib/attls/saf.db.
  * The file is created mode 0600 (owner only) because it holds password
- * hashes, PassTicket keys and private keys.
+ * hashes, PassTicket keys and private keys.  saf_db_open refuses
+ * (AT_E_INPUT, naming the fix) a file or -wal/-shm/-journal companion
+ * that is a symlink, is owned by neither root nor the caller, or gives
+ * group or others any permission, and a directory that group or others
+ * may write or that neither root nor the caller owns.
  *
  * Only code in src/saf/ may touch SQL: saf_db_sqlite() and saf_db_prepare()
  * exist for the saf_* modules, never for their callers.

@@ -146,7 +146,7 @@ saf_group_add(struct saf_db *db, const struct saf_actor *actor,
 	saf_sql_bind(st, 1, n);
 	saf_sql_bind(st, 2, sup);
 	saf_sql_bind(st, 3, owner);
-	(void)sqlite3_bind_int64(st, 4, saf_now());
+	saf_sql_bind_i64(st, 4, saf_now());
 	rc = saf_sql_done(db, st, "adding a group", err);
 	if (rc == AT_OK)
 		rc = apply_group(db, n, ch, err);

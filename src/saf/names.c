@@ -55,6 +55,25 @@ norm(const char *in, const char *what, bool digit_first_ok,
 	return AT_OK;
 }
 
+void
+saf_undefined_name(uid_t uid, char out[SAF_SUBJECT_MAX + 1])
+{
+	(void)snprintf(out, SAF_SUBJECT_MAX + 1, "?%lu", (unsigned long)uid);
+}
+
+bool
+saf_name_is_undefined(const char *name)
+{
+	size_t i;
+
+	if (name == NULL || name[0] != '?' || name[1] == '\0')
+		return false;
+	for (i = 1; name[i] != '\0'; i++)
+		if (i >= SAF_SUBJECT_MAX || name[i] < '0' || name[i] > '9')
+			return false;
+	return true;
+}
+
 enum at_rc
 saf_name_norm(const char *in, const char *what, char out[SAF_NAME_MAX + 1],
     struct at_err *err)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "common/err.h"
 
@@ -21,6 +22,14 @@
 #define SAF_PROFILE_MAX 246   /* a general-resource profile or resource name */
 #define SAF_PASSWORD_MAX 100  /* a password or pass phrase */
 #define SAF_UID_MAX 2147483647LL
+
+/*
+ * A process whose uid is no user's OMVS UID is an undefined user, named
+ * '?' and its decimal uid ("?64002").  '?' is neither a user id character
+ * nor a policy Userid character, so that name never equals a user id and
+ * no Userid condition but `*` matches it.
+ */
+#define SAF_SUBJECT_MAX 11    /* a user id or an undefined user's name */
 
 /* Access levels, ascending.  Granted iff allowed >= requested. */
 enum saf_access {
@@ -48,6 +57,12 @@ enum saf_group_auth {
  */
 AT_MUST_CHECK enum at_rc saf_name_norm(const char *in, const char *what,
     char out[SAF_NAME_MAX + 1], struct at_err *err);
+
+/* Writes the undefined-user name of uid ("?64002") to out. */
+void saf_undefined_name(uid_t uid, char out[SAF_SUBJECT_MAX + 1]);
+
+/* Whether name has the undefined-user form: '?' and 1-10 digits. */
+bool saf_name_is_undefined(const char *name);
 
 /* Same rules for a class name (1-8 of A-Z 0-9 # $ @). */
 AT_MUST_CHECK enum at_rc saf_class_norm(const char *in,

@@ -159,7 +159,7 @@ replay(struct saf_db *db, const char *u, const char *a, const char *ticket,
 	    err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int64(st, 1, now);
+	saf_sql_bind_i64(st, 1, now);
 	rc = saf_sql_done(db, st, "expiring used PassTickets", err);
 	sqlite3_finalize(st);
 	st = NULL;
@@ -172,7 +172,7 @@ replay(struct saf_db *db, const char *u, const char *a, const char *ticket,
 	saf_sql_bind(st, 1, u);
 	saf_sql_bind(st, 2, a);
 	saf_sql_bind(st, 3, ticket);
-	(void)sqlite3_bind_int64(st, 4, expires);
+	saf_sql_bind_i64(st, 4, expires);
 	rc = saf_sql_done(db, st, "recording a used PassTicket", err);
 	if (rc == AT_OK && sqlite3_changes(saf_db_sqlite(db)) == 0)
 		*replayed = true;

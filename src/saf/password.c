@@ -82,14 +82,12 @@ saf_password_store(struct saf_db *db, const char *user, const char *password,
 	if (rc != AT_OK)
 		goto out;
 	if (password != NULL) {
-		(void)sqlite3_bind_blob(st, 1, hash, sizeof(hash),
-		    SQLITE_TRANSIENT);
-		(void)sqlite3_bind_blob(st, 2, salt, sizeof(salt),
-		    SQLITE_TRANSIENT);
+		saf_sql_bind_blob(st, 1, hash, (size_t)sizeof(hash));
+		saf_sql_bind_blob(st, 2, salt, (size_t)sizeof(salt));
 	}
-	(void)sqlite3_bind_int(st, 3, password != NULL ? SAF_PBKDF2_ITER : 0);
-	(void)sqlite3_bind_int(st, 4, expired ? 1 : 0);
-	(void)sqlite3_bind_int64(st, 5, password != NULL ? saf_now() : 0);
+	saf_sql_bind_i64(st, 3, password != NULL ? SAF_PBKDF2_ITER : 0);
+	saf_sql_bind_i64(st, 4, expired ? 1 : 0);
+	saf_sql_bind_i64(st, 5, password != NULL ? saf_now() : 0);
 	saf_sql_bind(st, 6, user);
 	rc = saf_sql_done(db, st, "storing a password", err);
 	if (rc == AT_OK && sqlite3_changes(saf_db_sqlite(db)) != 1)
@@ -115,6 +113,7 @@ load(struct saf_db *db, const char *user, struct stored *s,
     struct at_err *err)
 {
 	sqlite3_stmt *st = NULL;
+	const void *hash, *salt;
 	enum at_rc rc;
 	int row = 0;
 
@@ -128,11 +127,20 @@ load(struct saf_db *db, const char *user, struct stored *s,
 	if (rc != AT_OK || !row)
 		goto out;
 	s->found = true;
-	if (sqlite3_column_bytes(st, 0) == SAF_PW_HASH_LEN &&
+	hash = sqlite3_column_blob(st, 0);
+	salt = sqlite3_column_blob(st, 1);
+	if ((hash == NULL && sqlite3_column_type(st, 0) != SQLITE_NULL) ||
+	    (salt == NULL && sqlite3_column_type(st, 1) != SQLITE_NULL)) {
+		rc = at_err_setx(err, AT_E_NOMEM, "reading a password: out of "
+		    "memory");
+		goto out;
+	}
+	if (hash != NULL && salt != NULL &&
+	    sqlite3_column_bytes(st, 0) == SAF_PW_HASH_LEN &&
 	    sqlite3_column_bytes(st, 1) == SAF_PW_SALT_LEN) {
 		s->has_pw = true;
-		memcpy(s->hash, sqlite3_column_blob(st, 0), SAF_PW_HASH_LEN);
-		memcpy(s->salt, sqlite3_column_blob(st, 1), SAF_PW_SALT_LEN);
+		memcpy(s->hash, hash, SAF_PW_HASH_LEN);
+		memcpy(s->salt, salt, SAF_PW_SALT_LEN);
 	}
 	s->iter = (unsigned)sqlite3_column_int(st, 2);
 	s->expired = sqlite3_column_int(st, 3) != 0;
@@ -171,7 +179,7 @@ record(struct saf_db *db, const char *user, const struct stored *s, bool ok,
 		    "last_access = ? WHERE name = ?", &st, err);
 		if (rc != AT_OK)
 			goto out;
-		(void)sqlite3_bind_int64(st, 1, saf_now());
+		saf_sql_bind_i64(st, 1, saf_now());
 		saf_sql_bind(st, 2, user);
 		rc = saf_sql_done(db, st, "recording a logon", err);
 		goto out;
@@ -185,8 +193,8 @@ record(struct saf_db *db, const char *user, const struct stored *s, bool ok,
 	    "revoked = revoked OR ? WHERE name = ?", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int(st, 1, (int)failed);
-	(void)sqlite3_bind_int(st, 2, revoke ? 1 : 0);
+	saf_sql_bind_i64(st, 1, (int)failed);
+	saf_sql_bind_i64(st, 2, revoke ? 1 : 0);
 	saf_sql_bind(st, 3, user);
 	rc = saf_sql_done(db, st, "recording a failed logon", err);
 out:
@@ -214,8 +222,15 @@ compare(const char *password, const struct stored *s, bool *ok,
 	return rc;
 }
 
+/*
+ * pre: the outcome of a comparison made before the transaction opened
+ * against *pre_s (NULL: none).  It is used only if the stored hash, salt
+ * and iteration count are still the same; otherwise the comparison runs
+ * again here.
+ */
 static enum at_rc
 verify(struct saf_db *db, const char *user, const char *password,
+    const struct stored *pre_s, bool pre_ok,
     enum saf_verify_result *result, struct at_err *err)
 {
 	struct stored s;
@@ -223,7 +238,12 @@ verify(struct saf_db *db, const char *user, const char *password,
 	enum at_rc rc;
 
 	rc = load(db, user, &s, err);
-	if (rc == AT_OK)
+	if (rc == AT_OK && pre_s != NULL && pre_s->found == s.found &&
+	    pre_s->has_pw == s.has_pw && pre_s->iter == s.iter &&
+	    CRYPTO_memcmp(pre_s->hash, s.hash, sizeof(s.hash)) == 0 &&
+	    CRYPTO_memcmp(pre_s->salt, s.salt, sizeof(s.salt)) == 0)
+		ok = pre_ok;
+	else if (rc == AT_OK)
 		rc = compare(password, &s, &ok, err);
 	if (rc != AT_OK)
 		goto out;
@@ -245,7 +265,8 @@ saf_verify_password(struct saf_db *db, const char *user, const char *password,
     enum saf_verify_result *result, struct at_err *err)
 {
 	char n[SAF_NAME_MAX + 1];
-	bool own = !saf_db_in_txn(db);
+	bool own = !saf_db_in_txn(db), pre_ok = false;
+	struct stored pre;
 	enum at_rc rc;
 
 	*result = SAF_VERIFY_UNKNOWN_USER;
@@ -256,17 +277,24 @@ saf_verify_password(struct saf_db *db, const char *user, const char *password,
 		*result = SAF_VERIFY_WRONG_PASSWORD;
 		password = "";
 	}
-	if (own) {
-		rc = saf_db_begin(db, err);
-		if (rc != AT_OK)
-			return rc;
-	}
-	rc = verify(db, n, password, result, err);
 	if (!own)
-		return rc;
+		return verify(db, n, password, NULL, false, result, err);
+	/* The key derivation (a good part of a second) runs before the
+	 * write lock is taken, so logons never queue other writers behind
+	 * it; verify() re-reads the entry under the lock. */
+	rc = load(db, n, &pre, err);
 	if (rc == AT_OK)
-		return saf_db_commit(db, err);
-	saf_db_rollback(db);
+		rc = compare(password, &pre, &pre_ok, err);
+	if (rc == AT_OK)
+		rc = saf_db_begin(db, err);
+	if (rc == AT_OK) {
+		rc = verify(db, n, password, &pre, pre_ok, result, err);
+		if (rc == AT_OK)
+			rc = saf_db_commit(db, err);
+		else
+			saf_db_rollback(db);
+	}
+	OPENSSL_cleanse(&pre, sizeof(pre));
 	return rc;
 }
 

@@ -93,9 +93,9 @@ saf_permit(struct saf_db *db, const struct saf_actor *actor,
 	    "access = ?3", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int64(st, 1, pid);
+	saf_sql_bind_i64(st, 1, pid);
 	saf_sql_bind(st, 2, who);
-	(void)sqlite3_bind_int(st, 3, (int)access);
+	saf_sql_bind_i64(st, 3, (int)access);
 	rc = saf_sql_done(db, st, "PERMIT", err);
 out:
 	sqlite3_finalize(st);
@@ -125,7 +125,7 @@ saf_permit_delete(struct saf_db *db, const struct saf_actor *actor,
 	    "id = ?", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int64(st, 1, pid);
+	saf_sql_bind_i64(st, 1, pid);
 	saf_sql_bind(st, 2, who);
 	rc = saf_sql_done(db, st, "PERMIT DELETE", err);
 	if (rc == AT_OK && sqlite3_changes(saf_db_sqlite(db)) == 0)
@@ -151,7 +151,7 @@ saf_permit_reset(struct saf_db *db, const struct saf_actor *actor,
 	    err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int64(st, 1, pid);
+	saf_sql_bind_i64(st, 1, pid);
 	rc = saf_sql_done(db, st, "PERMIT RESET", err);
 out:
 	sqlite3_finalize(st);

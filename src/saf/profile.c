@@ -29,11 +29,10 @@ pset(struct saf_db *db, int64_t id, const char *col, const char *text,
 	if (kind == 0)
 		saf_sql_bind(st, 1, text);
 	else if (kind == 1)
-		(void)sqlite3_bind_int64(st, 1, num);
+		saf_sql_bind_i64(st, 1, num);
 	else if (blob != NULL)
-		(void)sqlite3_bind_blob(st, 1, blob, (int)bloblen,
-		    SQLITE_TRANSIENT);
-	(void)sqlite3_bind_int64(st, 2, id);
+		saf_sql_bind_blob(st, 1, blob, (size_t)bloblen);
+	saf_sql_bind_i64(st, 2, id);
 	rc = saf_sql_done(db, st, "changing a profile", err);
 out:
 	sqlite3_finalize(st);
@@ -250,10 +249,10 @@ saf_profile_define(struct saf_db *db, const struct saf_actor *actor,
 		goto out;
 	saf_sql_bind(st, 1, c.name);
 	saf_sql_bind(st, 2, n);
-	(void)sqlite3_bind_int(st, 3, generic);
-	(void)sqlite3_bind_int(st, 4, (int)c.default_uacc);
+	saf_sql_bind_i64(st, 3, generic);
+	saf_sql_bind_i64(st, 4, (int)c.default_uacc);
 	saf_sql_bind(st, 5, (ch->set & SAF_PC_OWNER) ? owner : actor->user);
-	(void)sqlite3_bind_int64(st, 6, saf_now());
+	saf_sql_bind_i64(st, 6, saf_now());
 	rc = saf_sql_done(db, st, "defining a profile", err);
 	if (rc == AT_E_EXISTS)
 		rc = at_err_setx(err, AT_E_EXISTS,
@@ -318,7 +317,7 @@ saf_profile_delete(struct saf_db *db, const struct saf_actor *actor,
 	rc = saf_db_prepare(db, "DELETE FROM profiles WHERE id = ?", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int64(st, 1, id);
+	saf_sql_bind_i64(st, 1, id);
 	rc = saf_sql_done(db, st, "deleting a profile", err);
 out:
 	sqlite3_finalize(st);
@@ -428,6 +427,7 @@ saf_profile_ptkt_keys(struct saf_db *db, const char *name, unsigned char *key,
 {
 	sqlite3_stmt *st = NULL;
 	enum at_rc rc;
+	const void *k, *ek;
 	int row = 0, n;
 
 	*has_key = false;
@@ -440,13 +440,21 @@ saf_profile_ptkt_keys(struct saf_db *db, const char *name, unsigned char *key,
 	rc = saf_sql_row(db, st, &row, "reading a PassTicket key", err);
 	if (rc != AT_OK || !row)
 		goto out;
-	if (sqlite3_column_bytes(st, 0) == SAF_PTKT_KEY_LEN) {
-		memcpy(key, sqlite3_column_blob(st, 0), SAF_PTKT_KEY_LEN);
+	k = sqlite3_column_blob(st, 0);
+	ek = sqlite3_column_blob(st, 1);
+	if ((k == NULL && sqlite3_column_type(st, 0) != SQLITE_NULL) ||
+	    (ek == NULL && sqlite3_column_type(st, 1) != SQLITE_NULL)) {
+		rc = at_err_setx(err, AT_E_NOMEM, "reading a PassTicket key: "
+		    "out of memory");
+		goto out;
+	}
+	if (k != NULL && sqlite3_column_bytes(st, 0) == SAF_PTKT_KEY_LEN) {
+		memcpy(key, k, SAF_PTKT_KEY_LEN);
 		*has_key = true;
 	}
 	n = sqlite3_column_bytes(st, 1);
-	if (n >= SAF_PTKT_EKEY_MIN && n <= SAF_PTKT_EKEY_MAX) {
-		memcpy(ekey, sqlite3_column_blob(st, 1), (size_t)n);
+	if (ek != NULL && n >= SAF_PTKT_EKEY_MIN && n <= SAF_PTKT_EKEY_MAX) {
+		memcpy(ekey, ek, (size_t)n);
 		*ekey_len = (size_t)n;
 	}
 out:

@@ -120,7 +120,7 @@ saf_ring_delete(struct saf_db *db, const char *owner, const char *name,
 	if (rc == AT_OK)
 		rc = saf_db_prepare(db, "DELETE FROM rings WHERE id = ?1", &st, err);
 	if (rc == AT_OK) {
-		(void)sqlite3_bind_int64(st, 1, id);
+		saf_sql_bind_i64(st, 1, id);
 		rc = saf_sql_done(db, st, "deleting a key ring", err);
 	}
 	sqlite3_finalize(st);
@@ -158,7 +158,7 @@ saf_ring_connect(struct saf_db *db, const char *ring_owner, const char *ring,
 		    " WHERE ring_id = ?1", &st, err);
 		if (rc != AT_OK)
 			goto out;
-		(void)sqlite3_bind_int64(st, 1, rid);
+		saf_sql_bind_i64(st, 1, rid);
 		rc = saf_sql_done(db, st, "connecting a certificate", err);
 		sqlite3_finalize(st);
 		st = NULL;
@@ -172,10 +172,10 @@ saf_ring_connect(struct saf_db *db, const char *ring_owner, const char *ring,
 	    " is_default = MAX(is_default, excluded.is_default)", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int64(st, 1, rid);
-	(void)sqlite3_bind_int64(st, 2, c->id);
+	saf_sql_bind_i64(st, 1, rid);
+	saf_sql_bind_i64(st, 2, c->id);
 	saf_sql_bind(st, 3, saf_usage_name(u));
-	(void)sqlite3_bind_int(st, 4, make_default ? 1 : 0);
+	saf_sql_bind_i64(st, 4, make_default ? 1 : 0);
 	rc = saf_sql_done(db, st, "connecting a certificate", err);
 out:
 	sqlite3_finalize(st);
@@ -200,7 +200,7 @@ saf_ring_remove(struct saf_db *db, const char *ring_owner, const char *ring,
 		    " WHERE owner = ?2 AND label = ?3)", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int64(st, 1, rid);
+	saf_sql_bind_i64(st, 1, rid);
 	saf_sql_bind(st, 2, cert_owner);
 	saf_sql_bind(st, 3, label);
 	rc = saf_sql_done(db, st, "removing a certificate", err);
@@ -256,7 +256,7 @@ load_entries(struct saf_db *db, int64_t rid, struct saf_ring_info *ri,
 	    " WHERE rc.ring_id = ?1 ORDER BY rc.rowid", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int64(st, 1, rid);
+	saf_sql_bind_i64(st, 1, rid);
 	while (rc == AT_OK) {
 		struct saf_ring_entry *e;
 		char usage[16];
@@ -362,7 +362,7 @@ saf_ring_assoc(struct saf_db *db, int64_t cert_id, struct saf_ring_list **out,
 	    " ORDER BY r.owner, r.name", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int64(st, 1, cert_id);
+	saf_sql_bind_i64(st, 1, cert_id);
 	rc = rings_query(db, st, false, l, err);
 	if (rc == AT_OK) {
 		*out = l;

@@ -50,7 +50,8 @@ need(struct saf_db *db, const char *user, const char *resource,
 		return at_err_setx(err, AT_E_DENIED, "%s", d.message);
 	/* Not protected: say so in the same ICH408I shape. */
 	memset(&u, 0, sizeof(u));
-	rc = saf_user_get(db, user, &u, err);
+	rc = saf_name_is_undefined(user) ? AT_E_NOTFOUND :
+	    saf_user_get(db, user, &u, err);
 	if (rc != AT_OK && rc != AT_E_NOTFOUND)
 		return rc;
 	saf_format_ich408i(msg, sizeof(msg), user, u.dfltgrp, u.pname, resource,
@@ -226,14 +227,25 @@ saf_ring_open_label(struct saf_db *db, const char *actor_user, const char *spec,
 {
 	struct saf_ring_keys *k = NULL;
 	struct saf_ring_list *l = NULL;
-	char user[SAF_NAME_MAX + 1];
+	char user[SAF_SUBJECT_MAX + 1];
 	enum at_rc rc;
 
 	*out = NULL;
 	k = calloc(1, sizeof(*k));
 	if (k == NULL)
 		return at_err_setx(err, AT_E_NOMEM, "out of memory");
-	rc = saf_name_norm(actor_user, "user id", user, err);
+	/* An undefined user ("?<uid>") owns no ring; it may open another
+	 * user's ring or the CERTAUTH one only as far as UACC allows. */
+	if (saf_name_is_undefined(actor_user)) {
+		(void)snprintf(user, sizeof(user), "%s", actor_user);
+		rc = strcmp(spec, SAF_RING_VIRTUAL_CERTAUTH) == 0 ||
+		    strchr(spec, '/') != NULL ? AT_OK : at_err_setx(err,
+		    AT_E_DENIED, "key ring '%s': %s is not a defined user (no "
+		    "user has its uid as OMVS UID) and owns no key ring", spec,
+		    actor_user);
+	} else {
+		rc = saf_name_norm(actor_user, "user id", user, err);
+	}
 	if (rc == AT_OK && strcmp(spec, SAF_RING_VIRTUAL_CERTAUTH) == 0) {
 		(void)snprintf(k->owner, sizeof(k->owner), "*AUTH*");
 		(void)snprintf(k->name, sizeof(k->name), "*");

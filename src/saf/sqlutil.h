@@ -10,6 +10,33 @@
 
 #include "saf/db.h"
 
+/*
+ * Binding.  A bind can fail (out of memory, a wrong index, a value too
+ * big); a parameter left unbound reads as NULL, and a lookup by NULL finds
+ * nothing, which would turn "cannot tell" into "no profile, not
+ * protected".  So every bind goes through these wrappers: a failure is
+ * remembered for its statement, and the next saf_sql_done or saf_sql_row
+ * on that statement fails instead of running it.  The same holds for a
+ * text column that cannot be read (see saf_sql_text).
+ */
+void saf_sql_bind(sqlite3_stmt *st, int i, const char *text);
+void saf_sql_bind_i64(sqlite3_stmt *st, int i, int64_t v);
+/* Not copied: p must stay valid until st is finalized (so a caller can
+ * wipe a secret it bound). */
+void saf_sql_bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n);
+void saf_sql_bind_null(sqlite3_stmt *st, int i);
+
+/* Forgets a failure remembered for st (saf_db_prepare calls it on a new
+ * statement, which may reuse a finalized one's address). */
+void saf_sql_forget(const sqlite3_stmt *st);
+
+/*
+ * AT_OK unless a bind or column read on st has failed since it was
+ * prepared or last stepped; then the error, naming what.
+ */
+AT_MUST_CHECK enum at_rc saf_sql_check(struct saf_db *db, sqlite3_stmt *st,
+    const char *what, struct at_err *err);
+
 /* Steps st expecting no row (INSERT/UPDATE/DELETE). */
 AT_MUST_CHECK enum at_rc saf_sql_done(struct saf_db *db, sqlite3_stmt *st,
     const char *what, struct at_err *err);
@@ -21,11 +48,15 @@ AT_MUST_CHECK enum at_rc saf_sql_done(struct saf_db *db, sqlite3_stmt *st,
 AT_MUST_CHECK enum at_rc saf_sql_row(struct saf_db *db, sqlite3_stmt *st,
     int *row, const char *what, struct at_err *err);
 
-/* Copies column i as text (NULL -> ""), cut to cap - 1 bytes. */
+/*
+ * Copies column i as text (SQL NULL -> ""), cut to cap - 1 bytes.  A value
+ * SQLite cannot hand over (out of memory) gives "" and is remembered as
+ * for a failed bind; saf_sql_text_req reports it (and a cut value) at once.
+ */
 void saf_sql_text(sqlite3_stmt *st, int i, char *dst, size_t cap);
-
-/* Binds text (copied by SQLite); NULL binds SQL NULL. */
-void saf_sql_bind(sqlite3_stmt *st, int i, const char *text);
+AT_MUST_CHECK enum at_rc saf_sql_text_req(struct saf_db *db,
+    sqlite3_stmt *st, int i, char *dst, size_t cap, const char *what,
+    struct at_err *err);
 
 /*
  * Runs `sql` (one ?-parameter bound to arg, may be NULL for none) and

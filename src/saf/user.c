@@ -117,7 +117,7 @@ uid_free(struct saf_db *db, const char *name, int64_t uid, struct at_err *err)
 	    "AND name <> ?", &st, err);
 	if (rc != AT_OK)
 		goto out;
-	(void)sqlite3_bind_int64(st, 1, uid);
+	saf_sql_bind_i64(st, 1, uid);
 	saf_sql_bind(st, 2, name);
 	rc = saf_sql_row(db, st, &row, "checking a UID", err);
 	if (rc == AT_OK && row) {
@@ -201,7 +201,7 @@ insert_user(struct saf_db *db, const char *name, const char *owner,
 	saf_sql_bind(st, 1, name);
 	saf_sql_bind(st, 2, owner);
 	saf_sql_bind(st, 3, grp);
-	(void)sqlite3_bind_int64(st, 4, saf_now());
+	saf_sql_bind_i64(st, 4, saf_now());
 	rc = saf_sql_done(db, st, "adding a user", err);
 out:
 	sqlite3_finalize(st);

@@ -5,14 +5,37 @@
  */
 #include <openssl/err.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "saf/dnmatch.h"
 #include "saf/sqlutil.h"
 #include "saf/usermap.h"
 #include "saf/usermap_int.h"
 #include "saf/x509.h"
+
+/*
+ * Whether s[k] is an RDN separator: sep, neither escaped by a backslash
+ * nor inside a double-quoted value (RFC 2253 strings).
+ */
+static bool
+is_sep(const char *s, size_t k, char sep)
+{
+	bool esc = false, quoted = false;
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		if (esc)
+			esc = false;
+		else if (s[i] == '\\')
+			esc = true;
+		else if (s[i] == '"')
+			quoted = !quoted;
+	}
+	return !esc && !quoted && s[k] == sep;
+}
 
 int
 saf_usermap_suffix(const char *dn, const char *filter, char sep)
@@ -24,10 +47,12 @@ saf_usermap_suffix(const char *dn, const char *filter, char sep)
 		return -1;
 	if (strcasecmp(dn + dl - fl, filter) != 0)
 		return -1;
-	if (fl < dl && dn[dl - fl - 1] != sep)
+	/* The suffix must start at a real boundary: "CN=x\,OU=A,O=B" has
+	 * one RDN before O=B, whose value merely ends in ",OU=A". */
+	if (fl < dl && !is_sep(dn, dl - fl - 1, sep))
 		return -1;
 	for (i = 0; i < fl; i++)
-		if (filter[i] == sep)
+		if (is_sep(filter, i, sep))
 			rdns++;
 	return rdns;
 }
@@ -61,14 +86,20 @@ out:
 static enum at_rc
 check_filter(const char *what, const char *f, struct at_err *err)
 {
+	struct saf_dnseq dn;
+	enum at_rc rc;
+
 	if (f == NULL)
 		return AT_OK;
-	if (f[0] == '\0' || strlen(f) > SAF_USERMAP_FILTER_MAX ||
-	    strchr(f, '=') == NULL)
+	if (f[0] == '\0' || strlen(f) > SAF_USERMAP_FILTER_MAX)
 		return at_err_setx(err, AT_E_INPUT,
 		    "%s('%s') must be a distinguished name part such as 'OU=ATS.O=IBM'",
 		    what, f);
-	return AT_OK;
+	rc = saf_dn_parse(f, &dn, err);
+	saf_dn_free(&dn);
+	if (rc == AT_E_INPUT)
+		at_err_prefix(err, "%s", what);
+	return rc;
 }
 
 enum at_rc
@@ -191,11 +222,28 @@ saf_certmap_each(struct saf_db *db, const char *userid, const char *label,
 
 /* The best filter for a subject and issuer, while walking cert_maps. */
 struct best_map {
-	const char *subject;
-	const char *issuer;
+	const struct saf_dnseq *subject;
+	const struct saf_dnseq *issuer;
 	int score;
 	struct saf_certmap m;
 };
+
+/*
+ * The filter's RDNs if it is a trailing portion of dn (dnmatch.h), else
+ * -1.  A stored filter that does not parse matches nothing.
+ */
+static int
+filter_match(const struct saf_dnseq *dn, const char *filter)
+{
+	struct saf_dnseq f;
+	struct at_err ignored;
+	int n = -1;
+
+	if (saf_dn_parse(filter, &f, &ignored) == AT_OK)
+		n = saf_dn_suffix(dn, &f);
+	saf_dn_free(&f);
+	return n;
+}
 
 static enum at_rc
 consider_map(void *ctx, const struct saf_certmap *m, struct at_err *err)
@@ -204,11 +252,9 @@ consider_map(void *ctx, const struct saf_certmap *m, struct at_err *err)
 	int s = 0, i = 0, score;
 
 	(void)err;
-	if (m->sdn[0] != '\0' &&
-	    (s = saf_usermap_suffix(b->subject, m->sdn, '.')) < 0)
+	if (m->sdn[0] != '\0' && (s = filter_match(b->subject, m->sdn)) < 0)
 		return AT_OK;
-	if (m->idn[0] != '\0' &&
-	    (i = saf_usermap_suffix(b->issuer, m->idn, '.')) < 0)
+	if (m->idn[0] != '\0' && (i = filter_match(b->issuer, m->idn)) < 0)
 		return AT_OK;
 	score = s * 1024 + i;
 	if (score > b->score) {
@@ -231,7 +277,9 @@ consider_issuer(void *ctx, const struct saf_cert *c, struct at_err *err)
 	EVP_PKEY *pub = X509_get0_pubkey(c->x509);
 
 	(void)err;
-	if (c->trust == SAF_TRUST_NOTRUST || pub == NULL)
+	if (c->trust == SAF_TRUST_NOTRUST || pub == NULL ||
+	    X509_NAME_cmp(X509_get_issuer_name(w->cert),
+	    X509_get_subject_name(c->x509)) != 0)
 		return AT_OK;
 	if (X509_verify(w->cert, pub) == 1)
 		w->trusted = true;
@@ -257,39 +305,49 @@ map_by_filter(struct saf_db *db, X509 *cert, char *userid_out,
     char *reason_out, struct at_err *err)
 {
 	struct at_buf subject, issuer;
+	struct saf_dnseq sdn, idn;
 	struct best_map best;
 	struct issuer_walk w;
 	enum at_rc rc;
 
 	at_buf_init(&subject, 4096);
 	at_buf_init(&issuer, 4096);
+	memset(&sdn, 0, sizeof(sdn));
+	memset(&idn, 0, sizeof(idn));
 	memset(&best, 0, sizeof(best));
 	best.score = -1;
+	/* The text forms are for messages and the issuer lookup; matching
+	 * uses the parsed entries. */
 	rc = saf_x509_name_racf(X509_get_subject_name(cert), &subject, err);
 	if (rc == AT_OK)
 		rc = saf_x509_name_racf(X509_get_issuer_name(cert), &issuer, err);
+	if (rc == AT_OK)
+		rc = saf_dn_from_x509(X509_get_subject_name(cert), &sdn, err);
+	if (rc == AT_OK)
+		rc = saf_dn_from_x509(X509_get_issuer_name(cert), &idn, err);
 	if (rc != AT_OK)
 		goto out;
-	best.subject = at_buf_cstr(&subject);
-	best.issuer = at_buf_cstr(&issuer);
+	best.subject = &sdn;
+	best.issuer = &idn;
 	rc = saf_certmap_each(db, NULL, NULL, consider_map, &best, err);
 	if (rc != AT_OK)
 		goto out;
 	if (best.score < 0) {
 		reason(reason_out, "No user ID found for certificate: no mapping"
-		    " filter matches %s", best.subject);
+		    " filter matches %s", at_buf_cstr(&subject));
 		rc = AT_E_NOTFOUND;
 		goto out;
 	}
 	w.cert = cert;
 	w.trusted = false;
-	rc = saf_cert_each_subject(db, best.issuer, consider_issuer, &w, err);
+	rc = saf_cert_each_subject(db, at_buf_cstr(&issuer), consider_issuer,
+	    &w, err);
 	if (rc != AT_OK)
 		goto out;
 	if (!w.trusted || best.m.trust == SAF_TRUST_NOTRUST) {
 		if (!w.trusted)
 			reason(reason_out, "Certificate is not trusted: issuer %s"
-			    " is not a trusted certificate", best.issuer);
+			    " is not a trusted certificate", at_buf_cstr(&issuer));
 		else
 			reason(reason_out, "Certificate is not trusted: mapping"
 			    " '%s' of user %s is NOTRUST", best.m.label,
@@ -301,6 +359,8 @@ map_by_filter(struct saf_db *db, X509 *cert, char *userid_out,
 	reason(reason_out, "mapping filter '%s' of user %s", best.m.label,
 	    best.m.userid);
 out:
+	saf_dn_free(&sdn);
+	saf_dn_free(&idn);
 	at_buf_free(&subject);
 	at_buf_free(&issuer);
 	return rc;

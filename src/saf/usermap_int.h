@@ -10,7 +10,9 @@
 
 /*
  * Whether filter is dn or a suffix of dn that starts right after a sep
- * (case-insensitive): the number of RDNs in filter, else -1.
+ * that is an RDN boundary (not escaped with a backslash, not inside a
+ * double-quoted value), compared case-insensitively: the number of RDNs
+ * in filter, else -1.  For RACMAP's distributed names (sep ',').
  */
 int saf_usermap_suffix(const char *dn, const char *filter, char sep);
 

@@ -99,7 +99,7 @@ expect_out "server certificate verified" "Verification: OK"
 cp "$T/attlsd.log" "$out"
 # Which record path connections take is said once, at start.
 expect_out "kernel TLS availability logged" "attlsd: kernel TLS: (available|not available \(.+\)); "
-expect_out "EZD1281I map line" "EZD1281I TTLS Map CONNID: [0-9A-F]{8} LOCAL: 127.0.0.1..$port REMOTE: 127.0.0.1..[0-9]+ JOBNAME: SERVER1 USERID: [A-Z0-9]+ TYPE: InBound STATUS: Enabled RULE: ServerRule ACTIONS: grp srvenv \*\*N/A\*\*"
+expect_out "EZD1281I map line" "EZD1281I TTLS Map CONNID: [0-9A-F]{8} LOCAL: 127.0.0.1..$port REMOTE: 127.0.0.1..[0-9]+ JOBNAME: SERVER1 USERID: \\?$(id -u) TYPE: InBound STATUS: Enabled RULE: ServerRule ACTIONS: grp srvenv \*\*N/A\*\*"
 expect_out "EZD1283I handshake line" "EZD1283I TTLS Event GRPID: 00000001 ENVID: [0-9A-F]{8} CONNID: [0-9A-F]{8} RC: 0 Initial Handshake .* TLSV1.2 [0-9A-F]{4}"
 
 # 2. A TLS 1.1 client is refused; the log says why (no protocol agreed).

@@ -51,7 +51,7 @@ fix_setup(void **state)
 	assert_int_equal(saf_bootstrap_admin2(f->db, FIX_ADMIN_UID, "admin", &created, &f->err),
 	    AT_OK);
 	assert_true(created);
-	assert_int_equal(saf_actor_for_uid(f->db, FIX_ADMIN_UID, "admin", &f->actor, &f->err),
+	assert_int_equal(saf_actor_for_uid(f->db, FIX_ADMIN_UID, &f->actor, &f->err),
 	    AT_OK);
 	f->ctx.db = f->db;
 	f->ctx.actor = &f->actor;

@@ -46,6 +46,79 @@ test_create_mode_and_schema(void **state)
 	fx_rmdir(f.dir);
 }
 
+/* open and expect a refusal whose message holds `what` */
+static void
+refused(struct fx *f, const char *what)
+{
+	assert_int_equal(saf_db_open(f->path, 0, &f->db, &f->err), AT_E_INPUT);
+	assert_null(f->db);
+	assert_non_null(strstr(f->err.msg, what));
+}
+
+/*
+ * A readable database gave away PassTicket keys: group or other access to
+ * the file or a companion, a directory others can write, a symlink: all
+ * refused, each with a message that says what to fix.
+ */
+static void
+test_permissions_refused(void **state)
+{
+	struct fx f;
+	char side[600], link[600];
+	int fd;
+
+	(void)state;
+	fx_dir(&f);
+	FX_OK(&f, saf_db_open(f.path, SAF_DB_CREATE, &f.db, &f.err));
+	saf_db_close(f.db);
+	f.db = NULL;
+	assert_int_equal(chmod(f.path, 0644), 0);
+	refused(&f, "chmod 600");
+	assert_int_equal(chmod(f.path, 0640), 0);
+	refused(&f, "mode 0640");
+	assert_int_equal(chmod(f.path, 0604), 0);
+	refused(&f, "group and others must have no access");
+	assert_int_equal(chmod(f.path, 0600), 0);
+	/* the directory */
+	assert_int_equal(chmod(f.dir, 0777), 0);
+	refused(&f, "writable by group or others");
+	assert_int_equal(chmod(f.dir, 0770), 0);
+	refused(&f, "chmod go-w");
+	assert_int_equal(chmod(f.dir, 0755), 0);
+	FX_OK(&f, saf_db_open(f.path, 0, &f.db, &f.err));
+	saf_db_close(f.db);
+	f.db = NULL;
+	assert_int_equal(chmod(f.dir, 0700), 0);
+	/* a readable -wal companion (planted or loosened) */
+	(void)snprintf(side, sizeof(side), "%s-wal", f.path);
+	(void)unlink(side);
+	fd = open(side, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(fchmod(fd, 0644), 0);
+	(void)close(fd);
+	refused(&f, "-wal has mode 0644");
+	assert_int_equal(unlink(side), 0);
+	/* a symlink to a good database is still not the database */
+	(void)snprintf(link, sizeof(link), "%s/link.db", f.dir);
+	assert_int_equal(symlink(f.path, link), 0);
+	assert_int_equal(saf_db_open(link, 0, &f.db, &f.err), AT_E_INPUT);
+	assert_non_null(strstr(f.err.msg, "symbolic link"));
+	assert_int_equal(unlink(link), 0);
+	/* and the companions SQLite makes are 0600 too */
+	FX_OK(&f, saf_db_open(f.path, 0, &f.db, &f.err));
+	{
+		struct stat sb;
+
+		assert_int_equal(stat(side, &sb), 0);
+		assert_int_equal(sb.st_mode & 0777, 0600);
+		(void)snprintf(side, sizeof(side), "%s-shm", f.path);
+		assert_int_equal(stat(side, &sb), 0);
+		assert_int_equal(sb.st_mode & 0777, 0600);
+	}
+	saf_db_close(f.db);
+	fx_rmdir(f.dir);
+}
+
 static void
 test_env_path(void **state)
 {
@@ -96,6 +169,7 @@ test_foreign_files_refused(void **state)
 	for (i = 0; i < 512; i++)
 		fputs("this is not a database. ", fp);
 	fclose(fp);
+	assert_int_equal(chmod(f.path, 0600), 0);
 	assert_int_equal(saf_db_open(f.path, SAF_DB_CREATE, &f.db, &f.err),
 	    AT_E_INPUT);
 	assert_non_null(strstr(f.err.msg, "not a security database"));
@@ -105,6 +179,7 @@ test_foreign_files_refused(void **state)
 	assert_int_equal(sqlite3_exec(raw, "CREATE TABLE t (x)", NULL, NULL,
 	    NULL), SQLITE_OK);
 	sqlite3_close(raw);
+	assert_int_equal(chmod(f.path, 0600), 0);
 	assert_int_equal(saf_db_open(f.path, SAF_DB_CREATE, &f.db, &f.err),
 	    AT_E_INPUT);
 	assert_non_null(strstr(f.err.msg, "no saf_schema"));
@@ -429,6 +504,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_mode_and_schema),
+		cmocka_unit_test(test_permissions_refused),
 		cmocka_unit_test(test_env_path),
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_foreign_files_refused),

@@ -91,8 +91,9 @@ test_bootstrap(void **state)
 	struct fx f;
 	struct saf_user u;
 	struct saf_group g;
+	struct saf_actor a;
 	bool created = false;
-	char name[SAF_NAME_MAX + 1];
+	char name[SAF_SUBJECT_MAX + 1];
 	bool defined = false;
 
 	(void)state;
@@ -112,18 +113,20 @@ test_bootstrap(void **state)
 	assert_false(created);
 	assert_int_equal(saf_user_get(f.db, "BOB", &u, &f.err), AT_E_NOTFOUND);
 	assert_non_null(strstr(f.err.msg, "ICH30001I"));
-	/* uid mapping */
-	FX_OK(&f, saf_user_from_uid(f.db, 1000, "whatever", name, &defined,
-	    &f.err));
+	/* uid mapping: by OMVS UID only, never by login name */
+	FX_OK(&f, saf_user_from_uid(f.db, 1000, name, &defined, &f.err));
 	assert_string_equal(name, "ALICE");
 	assert_true(defined);
-	FX_OK(&f, saf_user_from_uid(f.db, 1001, "bob", name, &defined, &f.err));
-	assert_string_equal(name, "BOB");
+	FX_OK(&f, saf_user_from_uid(f.db, 1001, name, &defined, &f.err));
+	assert_string_equal(name, "?1001");
 	assert_false(defined);
-	assert_int_equal(saf_user_from_uid(f.db, 1002, "not-valid", name,
-	    &defined, &f.err), AT_E_INPUT);
-	assert_int_equal(saf_user_from_uid(f.db, 1002, NULL, name, &defined,
-	    &f.err), AT_E_NOTFOUND);
+	assert_true(saf_name_is_undefined(name));
+	assert_int_equal(saf_actor_for_uid(f.db, 1001, &a, &f.err),
+	    AT_E_DENIED);
+	assert_non_null(strstr(f.err.msg, "OMVS UID(1001)"));
+	FX_OK(&f, saf_actor_for_uid(f.db, 1000, &a, &f.err));
+	assert_string_equal(a.user, "ALICE");
+	assert_true(a.special);
 	saf_db_close(f.db);
 	fx_rmdir(f.dir);
 }

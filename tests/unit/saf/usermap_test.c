@@ -222,6 +222,14 @@ test_idid(void **state)
 		{ "UID=Ann,OU=Sales,O=BobsMart,C=US", "ldaps://us.bobsmarturl.com",
 		    AT_OK, "DEFAULT" },
 		{ "someone", "nowhere", AT_OK, "DEFAULT" },
+		/* an escaped comma is part of the CN, not an RDN boundary */
+		{ "CN=Evil\\,OU=Accounting,O=BobsMart,C=US",
+		    "ldaps://us.bobsmarturl.com", AT_OK, "DEFAULT" },
+		{ "CN=\"Evil,OU=Accounting,O=BobsMart,C=US\",O=BobsMart,C=US",
+		    "ldaps://us.bobsmarturl.com", AT_OK, "DEFAULT" },
+		/* an escaped backslash, then a real boundary */
+		{ "CN=Evil\\\\,OU=Accounting,O=BobsMart,C=US",
+		    "ldaps://us.bobsmarturl.com", AT_OK, "ACCT" },
 	};
 	struct fx *f = *state;
 	char label[SAF_CERT_LABEL_MAX + 1];
