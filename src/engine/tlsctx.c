@@ -15,6 +15,8 @@
  *   sessions      a server context keeps OpenSSL's server cache and issues
  *                 tickets; a client context gets a client cache
  *                 (sesscache.c), since OpenSSL keeps none for clients
+ *   peer checks   reference ids, PeerMin*, CertValidationMode and
+ *                 ServerHandshakeSNI: peercheck.c
  *   client auth   ClientAuthType -> verify mode (PassThru accepts any
  *                 certificate, Full verifies one if sent, Required and
  *                 SAFCheck demand one; SAFCheck's user mapping happens after
@@ -22,7 +24,10 @@
  */
 #include "engine/tlsctx.h"
 
+#include "engine/peercheck.h"
 #include "engine/sesscache.h"
+
+#include <arpa/inet.h>
 
 #include <string.h>
 
@@ -262,15 +267,6 @@ out:
 	return rc;
 }
 
-/* PassThru: a client certificate is taken as it is, never validated. */
-static int
-accept_any(int preverify_ok, X509_STORE_CTX *store)
-{
-	(void)preverify_ok;
-	(void)store;
-	return 1;
-}
-
 static enum at_rc
 set_verification(SSL_CTX *ctx, const struct policy_actions *a,
     const struct engine_creds *c, struct at_err *err)
@@ -308,9 +304,8 @@ set_verification(SSL_CTX *ctx, const struct policy_actions *a,
 	default:
 		break;
 	}
-	SSL_CTX_set_verify(ctx, mode,
-	    a->role == POLICY_ROLE_SERVER_CLIENT_AUTH &&
-	    a->client_auth_type == POLICY_CLIENT_AUTH_PASSTHRU ? accept_any : NULL);
+	/* The callback (peercheck.c) is installed with the peer checks. */
+	SSL_CTX_set_verify(ctx, mode, NULL);
 	return AT_OK;
 }
 
@@ -469,6 +464,8 @@ engine_tlsctx_build(const struct policy_actions *a, const struct engine_creds *c
 	if (rc == AT_OK)
 		rc = set_verification(ctx, a, c, err);
 	if (rc == AT_OK)
+		rc = engine_peercheck_attach(ctx, a, err);
+	if (rc == AT_OK)
 		rc = set_sessions(ctx, a, client, err);
 	if (rc != AT_OK) {
 		if (*sslrc == 0 && rc != AT_E_NOMEM)
@@ -480,12 +477,32 @@ engine_tlsctx_build(const struct policy_actions *a, const struct engine_creds *c
 	return AT_OK;
 }
 
+/*
+ * The name a client sends as SNI: ClientHandshakeSNIList, else
+ * HostReferenceIdDNS; NULL when SNI is Off, there is no name, or the name
+ * is an IP address (RFC 6066 section 3 allows only host names; `attls
+ * policy check` warns about it).
+ */
+static const char *
+client_sni_name(const struct policy_actions *a)
+{
+	const char *name = a->client_sni_list != NULL ? a->client_sni_list :
+	    a->host_reference_id_dns;
+	unsigned char bin[sizeof(struct in6_addr)];
+
+	if (a->client_sni == POLICY_TRI_OFF || name == NULL)
+		return NULL;
+	if (inet_pton(AF_INET, name, bin) == 1 || inet_pton(AF_INET6, name, bin) == 1)
+		return NULL;
+	return name;
+}
+
 enum at_rc
 engine_tls_new(SSL_CTX *ctx, const struct policy_actions *a, SSL **out,
     struct at_err *err)
 {
 	char name[256];
-	const char *host;
+	const char *sni;
 	SSL *ssl;
 
 	*out = NULL;
@@ -493,16 +510,11 @@ engine_tls_new(SSL_CTX *ctx, const struct policy_actions *a, SSL **out,
 	if (ssl == NULL)
 		return at_err_ssl(err, AT_E_TLS, "creating a TLS connection");
 	if (a->role == POLICY_ROLE_CLIENT) {
-		host = a->host_reference_id_dns;
-		if (host != NULL && SSL_set1_host(ssl, host) != 1) {
-			SSL_free(ssl);
-			return at_err_ssl(err, AT_E_TLS, "setting the expected host name");
-		}
-		if (host == NULL)
-			host = a->client_sni_list;
+		/* The reference ids are checked by the context's verify
+		 * callback (peercheck.c). */
+		sni = client_sni_name(a);
 		/* SSL_set_tlsext_host_name casts away const: give it a copy. */
-		if (a->client_sni != POLICY_TRI_OFF && host != NULL &&
-		    (!at_str_copy(name, sizeof(name), at_str_c(host)) ||
+		if (sni != NULL && (!at_str_copy(name, sizeof(name), at_str_c(sni)) ||
 		    SSL_set_tlsext_host_name(ssl, name) != 1)) {
 			SSL_free(ssl);
 			return at_err_ssl(err, AT_E_TLS, "setting the server name indication");

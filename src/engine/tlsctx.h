@@ -46,9 +46,10 @@ AT_MUST_CHECK enum at_rc engine_tlsctx_build(const struct policy_actions *a,
     const struct engine_creds *c, SSL_CTX **out, int *sslrc, struct at_err *err);
 
 /*
- * Creates the SSL for one connection on ctx in the role of a, with the
- * per-connection settings (HostReferenceIdDNS as the name to verify and to
- * send as SNI for a client).  Caller frees with SSL_free().
+ * Creates the SSL for one connection on ctx in the role of a; a client
+ * sends the name ClientHandshakeSNI asks for (ClientHandshakeSNIList, else
+ * HostReferenceIdDNS; never an IP address).  The reference ids are checked
+ * by ctx itself.  Caller frees with SSL_free().
  */
 AT_MUST_CHECK enum at_rc engine_tls_new(SSL_CTX *ctx, const struct policy_actions *a,
     SSL **out, struct at_err *err);

@@ -191,7 +191,7 @@ static const struct policy_kw kw_adv[] = {
 	{ .name = "PeerMinRsaKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO },
 	LABELF("HostReferenceIdDNS", host_reference_id_dns),
 	LABELF("HostReferenceIdCN", host_reference_id_cn),
-	{ .name = "HostRefWildcardValidation", .kind = K_STR },
+	BOOLX("HostRefWildcardValidation", "Off"),
 	BOOLF("SecondaryMap", secondary_map, "Off"),
 	ENUMX("TruncatedHMAC", e_tri, "Off"),
 	ENUMX("ClientMaxSSLFragment", e_tri, "Off"),
