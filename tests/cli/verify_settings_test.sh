@@ -45,8 +45,8 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 leaf lax localhost DNS:localhost "$ec" laxca
 cat "$T/ca.pem" "$T/laxca.pem" > "$T/client-ring.pem"
 
-# client NAME JOB ADVANCED-LINES: an outbound rule for jobname JOB with
-# its own environment whose advanced parameters are ADVANCED-LINES.
+# client NAME JOB ADVANCED-LINES [ENV-LINES]: an outbound rule for jobname
+# JOB with its own environment whose advanced parameters are ADVANCED-LINES.
 rules=
 client() {
 	rules="$rules
@@ -70,6 +70,7 @@ TTLSEnvironmentAction $1Env
   {
 $3
   }
+${4:-}
 }"
 }
 client CnWrong CNWRONG '    HostReferenceIdCN wrong.example'
@@ -81,6 +82,15 @@ client EccMin384 ECC384 '    PeerMinECCKeySize 384'
 client WildOff WILDOFF '    HostReferenceIdDNS a.example.test'
 client WildOn WILDON '    HostReferenceIdDNS a.example.test
     HostRefWildcardValidation On'
+# Only DHE-RSA-AES128-GCM-SHA256 over TLS 1.2: the server's ephemeral DH
+# key is what PeerMinDHKeySize holds (s_server picks 2048 bits for a
+# 2048-bit RSA key).
+dhe='  TTLSCipherParms
+  {
+    V3CipherSuites4Char 009E
+  }'
+client DhMin3072 DH3072 '    PeerMinDHKeySize 3072' "$dhe"
+client DhMin2048 DH2048 '    PeerMinDHKeySize 2048' "$dhe"
 client Strict STRICT '    CertValidationMode RFC5280'
 client Lax LAX '    CertValidationMode Any'
 client SniIp SNIIP '    ClientHandshakeSNI Optional
@@ -180,6 +190,9 @@ refused "a 2048-bit RSA server against PeerMinRsaKeySize 4096" RSA4096 "$port_rs
 reaches "a 2048-bit RSA server against PeerMinRsaKeySize 2048" RSA2048 "$port_rsa"
 refused "a P-256 server against PeerMinECCKeySize 384" ECC384 "$port_std"
 
+refused "a 2048-bit DHE key against PeerMinDHKeySize 3072" DH3072 "$port_rsa"
+reaches "a 2048-bit DHE key against PeerMinDHKeySize 2048" DH2048 "$port_rsa"
+
 # 4. CertValidationMode RFC5280 refuses what the RFC does not allow.
 refused "a CA without keyUsage under CertValidationMode RFC5280" STRICT "$port_lax"
 reaches "the same chain under CertValidationMode Any" LAX "$port_lax"
@@ -219,5 +232,11 @@ cp "$T/attlsd.log" "$out"
 for j in CNWRONG DNSNOTCN WILDOFF RSA4096 ECC384 STRICT; do
 	expect_out "the log names $j's failure" "EZD1286I .* JOBNAME: $j .* RC: 8 Initial Handshake"
 done
+expect_out "the log says the DH key was too small" \
+	"EZD1286I .* JOBNAME: DH3072 .* RC: [0-9]+ Initial Handshake .*dh key too small"
+expect_out "the log says the host name did not match" \
+	"EZD1286I .* JOBNAME: CNWRONG .* RC: 8 Initial Handshake \(hostname mismatch\)"
+expect_out "the log says the key was too small" \
+	"EZD1286I .* JOBNAME: RSA4096 .* RC: 8 Initial Handshake \(EE certificate key too weak\)"
 kill -0 $daemon 2>/dev/null && ok || bad "attlsd died"
 finish
