@@ -309,6 +309,50 @@ set_verification(SSL_CTX *ctx, const struct policy_actions *a,
 	return AT_OK;
 }
 
+/* OpenSSL's certificate slot of a key: RSA and RSA-PSS differ, all EC share one. */
+static int
+key_slot(X509 *x)
+{
+	EVP_PKEY *k = X509_get0_pubkey(x);
+
+	return k != NULL ? EVP_PKEY_get_base_id(k) : -1;
+}
+
+/*
+ * The further ServerCertificateLabel certificates.  OpenSSL keeps one
+ * certificate per key type and picks by the client's signature
+ * algorithms, so a second certificate of a type already given would
+ * silently replace the first: refused instead.
+ */
+static enum at_rc
+add_more_certs(SSL_CTX *ctx, const struct engine_creds *c, int *sslrc,
+    struct at_err *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->nmore; i++) {
+		int slot = key_slot(c->more_certs[i]);
+
+		if (slot == key_slot(c->cert))
+			return at_err_setx(err, AT_E_INPUT, "ServerCertificateLabel: "
+			    "certificate %zu has the same key type as the first; a server "
+			    "can choose only between key types (RSA, ECDSA, ...)", i + 2);
+		for (j = 0; j < i; j++)
+			if (slot == key_slot(c->more_certs[j]))
+				return at_err_setx(err, AT_E_INPUT, "ServerCertificateLabel: "
+				    "certificates %zu and %zu have the same key type; a server "
+				    "can choose only between key types (RSA, ECDSA, ...)",
+				    j + 2, i + 2);
+		if (SSL_CTX_use_cert_and_key(ctx, c->more_certs[i], c->more_keys[i],
+		    c->chain, 0) != 1) {
+			*sslrc = 428;
+			return at_err_ssl(err, AT_E_INPUT, "ServerCertificateLabel: "
+			    "certificate %zu cannot be used with its key", i + 2);
+		}
+	}
+	return AT_OK;
+}
+
 static enum at_rc
 set_credentials(SSL_CTX *ctx, const struct policy_actions *a,
     const struct engine_creds *c, int *sslrc, struct at_err *err)
@@ -332,7 +376,7 @@ set_credentials(SSL_CTX *ctx, const struct policy_actions *a,
 	for (i = 0; c->chain != NULL && i < sk_X509_num(c->chain); i++)
 		if (SSL_CTX_add1_chain_cert(ctx, sk_X509_value(c->chain, i)) != 1)
 			return at_err_ssl(err, AT_E_TLS, "adding a chain certificate");
-	return AT_OK;
+	return add_more_certs(ctx, c, sslrc, err);
 }
 
 /* A TTLSGskAdvancedParms value as written, or dflt (System SSL's). */

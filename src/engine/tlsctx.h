@@ -24,12 +24,21 @@
  *               server role then fails with System SSL code 7)
  *   chain       intermediate certificates sent after cert (may be NULL)
  *   cas         trust anchors used to verify the peer (may be NULL)
+ *   more_*      for a server, nmore further certificates and their keys
+ *               (the second and later ServerCertificateLabel); OpenSSL
+ *               presents the one whose key type suits the client's
+ *               signature algorithms, so each key type may appear once
  */
+#define ENGINE_CREDS_MAX_MORE 7
+
 struct engine_creds {
 	X509 *cert;
 	EVP_PKEY *key;
 	STACK_OF(X509) *chain;
 	STACK_OF(X509) *cas;
+	size_t nmore;
+	X509 *more_certs[ENGINE_CREDS_MAX_MORE];
+	EVP_PKEY *more_keys[ENGINE_CREDS_MAX_MORE];
 };
 
 /*
