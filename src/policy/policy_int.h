@@ -121,6 +121,14 @@ struct policy_kw {
 	enum policy_slot slot;          /* rule conditions and action refs */
 	bool multi;                     /* repeats accumulate (no warning) */
 	bool env_only;                  /* not valid in TTLSConnectionAdvancedParms */
+	/*
+	 * Every parameter with a value is one of: applied, with the test that
+	 * shows it (applied), or without effect here, with the reason a check
+	 * warns with when its value is not the default (noeffect).  The
+	 * keyword-table test holds the tables to it.
+	 */
+	const char *applied;
+	const char *noeffect;
 };
 
 struct policy_stmt_def {

@@ -3,7 +3,9 @@
  * warning that says what it does not do here.  Two kinds of check:
  *   - per parameter, where it is written: revocation checking (OCSP, CRLs
  *     from LDAP or HTTP) is not implemented, so a setting that would turn
- *     it on is an error and the tuning of it is a warning;
+ *     it on is an error; a parameter the keyword table marks as having no
+ *     effect here (policy_kw.c) draws a warning that says why, unless its
+ *     value is the default or Off;
  *   - per rule, on the effective actions: server identity and SNI settings
  *     that would otherwise do nothing, or less than they seem to.
  */
@@ -15,19 +17,6 @@
 
 #define ERR POLICY_DIAG_ERROR
 #define WARN POLICY_DIAG_WARNING
-
-/* The statements that only tune revocation checking. */
-static bool
-revocation_stmt(enum policy_stype t)
-{
-	return t == ST_GSK_OCSP || t == ST_GSK_HTTPCDP || t == ST_GSK_LDAP;
-}
-
-/* Revocation parameters of TTLSGskAdvancedParms itself. */
-static const char *const gsk_revocation[] = {
-	"AIACDPPriority", "MaxSrcRevExtLocValues", "MaxValidRevExtLocValues",
-	"RevocationSecurityLevel", NULL
-};
 
 /*
  * Settings that would turn a revocation check on (or OCSP stapling): the
@@ -46,34 +35,33 @@ turns_revocation_on(const struct policy_param *p)
 	return false;
 }
 
+/*
+ * A value that asks for nothing attls does not do: the default as
+ * written, or Off.
+ */
 static bool
-turns_revocation_off(const struct policy_param *p)
+asks_nothing(const struct policy_param *p)
 {
-	const char *n = p->kw->name;
-
-	return (strcmp(n, "OcspAiaEnable") == 0 || strcmp(n, "HttpCdpEnable") == 0 ||
-	    strcmp(n, "OcspServerStapling") == 0) && p->u.num == 0;
+	if ((p->kw->kind == K_BOOL || p->kw->kind == K_PROTO) && p->u.num == 0)
+		return true;
+	return p->kw->dflt != NULL && at_str_eq_ci(at_str_c(p->text), p->kw->dflt);
 }
 
 enum at_rc
 policy_check_param(struct policy_diags *d, const struct policy_stmt *st,
     const struct policy_param *p)
 {
-	size_t i;
-	bool tuning = revocation_stmt(st->type);
-
-	for (i = 0; !tuning && st->type == ST_GSK_ADV && gsk_revocation[i] != NULL; i++)
-		tuning = strcmp(p->kw->name, gsk_revocation[i]) == 0;
-	if (!tuning || turns_revocation_off(p))
-		return AT_OK;
+	(void)st;
 	if (turns_revocation_on(p))
 		return policy_diag_at(d, ERR, &p->loc, "%s %s: certificate revocation "
 		    "checking (OCSP, CRLs) is not implemented; this setting would turn it "
 		    "on, so the policy is refused.  Remove it (or turn it Off) and keep "
 		    "revoked certificates out of the key ring instead", p->kw->name,
 		    p->text);
-	return policy_diag_at(d, WARN, &p->loc, "%s has no effect here: certificate "
-	    "revocation checking is not implemented", p->kw->name);
+	if (p->kw->noeffect == NULL || asks_nothing(p))
+		return AT_OK;
+	return policy_diag_at(d, WARN, &p->loc, "%s has no effect here: %s", p->kw->name,
+	    p->kw->noeffect);
 }
 
 static bool

@@ -38,7 +38,7 @@ static const struct pcase cases[] = {
 	    BASE_ACTIONS "PortRange p1 { Port 21 }\n"
 	    "PortGroup pg\n{\n PortRangeRef p1\n PortRange { Port 990-991 }\n}\n"
 	    RULE("r1", " Direction Inbound\n LocalPortGroupRef pg\n RemotePortGroupRef pg")),
-	OK_CASE("every action sub-statement",
+	WARN_CASE("every action sub-statement (those without effect here say so)",
 	    "TTLSGroupAction g\n{\n TTLSEnabled On\n CtraceClearText Off\n Trace 3\n FIPS140 Off\n"
 	    " GroupUserInstance 1\n TTLSGroupAdvancedParms\n {\n  Envfile /etc/attls/env\n"
 	    "  SyslogFacility Auth\n }\n}\n"
@@ -60,7 +60,8 @@ static const struct pcase cases[] = {
 	    "}\n"
 	    "TTLSRule r1\n{\n Direction Inbound\n LocalPortRange 443\n Jobname ZWE1*\n Userid USER1\n"
 	    " Priority 2000000000\n TTLSGroupActionRef g\n TTLSEnvironmentActionRef e\n"
-	    " TTLSConnectionActionRef c\n}\n"),
+	    " TTLSConnectionActionRef c\n}\n",
+	    "SecondaryMap has no effect here"),
 	OK_CASE("time condition, reference fields",
 	    BASE_ACTIONS "IpTimeCondition t\n{\n FromTimeOfDay 08:00\n ToTimeOfDay 17:30\n"
 	    " FromDayOfWeek Monday\n ToDayOfWeek Friday\n FromDayOfMonth 1\n ToDayOfMonth 15\n"
@@ -192,7 +193,7 @@ static const struct pcase cases[] = {
 	OK_CASE("every sub-statement as a global statement named by Ref",
 	    "TTLSGroupAdvancedParms ga { SyslogFacility Daemon }\n"
 	    "TTLSGroupAction g { TTLSEnabled On\n TTLSGroupAdvancedParmsRef ga }\n"
-	    "TTLSKeyringParms k { Keyring ring\n KeyringStashFile /etc/attls/ring.sth }\n"
+	    "TTLSKeyringParms k { Keyring ring }\n"
 	    "TTLSCipherParms c { V3CipherSuites SSL_RSA_WITH_AES_128_CBC_SHA }\n"
 	    "TTLSSignatureParms s { ClientKeyShareGroups 0023 0029 }\n"
 	    "TTLSEnvironmentAdvancedParms ea { TLSv1.3 On\n HostReferenceIdCN h.example }\n"
