@@ -499,6 +499,22 @@ policy_kw_nearest(enum policy_stype t, struct at_str name)
 }
 
 const char *
+policy_kw_noeffect(const char *name, const char *value)
+{
+	size_t i;
+	const struct policy_kw *k;
+
+	if (value == NULL || at_str_eq_ci(at_str_c(value), "Off"))
+		return NULL;
+	for (i = 1; i < ST_COUNT; i++)
+		for (k = defs[i].kws; k->name != NULL; k++)
+			if (strcmp(k->name, name) == 0)
+				return k->noeffect != NULL && (k->dflt == NULL ||
+				    !at_str_eq_ci(at_str_c(value), k->dflt)) ? k->noeffect : NULL;
+	return NULL;
+}
+
+const char *
 policy_enum_name(const struct policy_enum *e, int value)
 {
 	for (; e != NULL && e->name != NULL; e++)
