@@ -88,28 +88,34 @@ static const struct policy_enum e_snimatch[] = {
 #define MAXFRAG "the maximum fragment length extension is not negotiated"
 #define EDH "OpenSSL sizes the DH group to the certificate's key"
 #define EMS "OpenSSL always offers and accepts the extended master secret"
-#define TICKETKEY "OpenSSL keeps one random ticket key (AES-256-CBC, HMAC-SHA256) per environment until a refresh"
+#define TICKETKEY "OpenSSL keeps one random ticket key (AES-256-CBC, HMAC-SHA256) " \
+	"per environment until a refresh"
 #define NOREV "certificate revocation checking is not implemented"
 
 static const struct policy_kw kw_rule[] = {
-	{ .name = "LocalAddr", .kind = K_ADDR, .slot = SLOT_LADDR, .dflt = "All", AP("policy_match_test") },
+	{ .name = "LocalAddr", .kind = K_ADDR, .slot = SLOT_LADDR, .dflt = "All",
+	    AP("policy_match_test") },
 	{ .name = "LocalAddrRef", .kind = K_REF, .child = ST_IPADDR, .slot = SLOT_LADDR },
 	{ .name = "LocalAddrSetRef", .kind = K_REF, .child = ST_IPADDRSET, .slot = SLOT_LADDR },
 	{ .name = "LocalAddrGroupRef", .kind = K_REF, .child = ST_IPADDRGROUP, .slot = SLOT_LADDR },
-	{ .name = "RemoteAddr", .kind = K_ADDR, .slot = SLOT_RADDR, .dflt = "All", AP("policy_match_test") },
+	{ .name = "RemoteAddr", .kind = K_ADDR, .slot = SLOT_RADDR, .dflt = "All",
+	    AP("policy_match_test") },
 	{ .name = "RemoteAddrRef", .kind = K_REF, .child = ST_IPADDR, .slot = SLOT_RADDR },
 	{ .name = "RemoteAddrSetRef", .kind = K_REF, .child = ST_IPADDRSET, .slot = SLOT_RADDR },
 	{ .name = "RemoteAddrGroupRef", .kind = K_REF, .child = ST_IPADDRGROUP, .slot = SLOT_RADDR },
-	{ .name = "LocalPortRange", .kind = K_PORT, .slot = SLOT_LPORT, .dflt = "0", AP("policy_match_test") },
+	{ .name = "LocalPortRange", .kind = K_PORT, .slot = SLOT_LPORT, .dflt = "0",
+	    AP("policy_match_test") },
 	{ .name = "LocalPortRangeRef", .kind = K_REF, .child = ST_PORTRANGE, .slot = SLOT_LPORT },
 	{ .name = "LocalPortGroupRef", .kind = K_REF, .child = ST_PORTGROUP, .slot = SLOT_LPORT },
-	{ .name = "RemotePortRange", .kind = K_PORT, .slot = SLOT_RPORT, .dflt = "0", AP("policy_match_test") },
+	{ .name = "RemotePortRange", .kind = K_PORT, .slot = SLOT_RPORT, .dflt = "0",
+	    AP("policy_match_test") },
 	{ .name = "RemotePortRangeRef", .kind = K_REF, .child = ST_PORTRANGE, .slot = SLOT_RPORT },
 	{ .name = "RemotePortGroupRef", .kind = K_REF, .child = ST_PORTGROUP, .slot = SLOT_RPORT },
 	{ .name = "Jobname", .kind = K_JOB, AP("policy_match_test") },
 	{ .name = "Userid", .kind = K_JOB, AP("policy_match_test") },
 	{ .name = "Direction", .kind = K_DIR, .enums = e_dir, AP("policy_match_test") },
-	{ .name = "Priority", .kind = K_U32, .min = 1, .max = 2000000000, .dflt = "1", AP("policy_resolve_test") },
+	{ .name = "Priority", .kind = K_U32, .min = 1, .max = 2000000000, .dflt = "1",
+	    AP("policy_resolve_test") },
 	{ .name = "IpTimeConditionRef", .kind = K_REF, .child = ST_TIME, .slot = SLOT_TIME },
 	{ .name = "IpTimeCondition", .kind = K_INLINE, .child = ST_TIME, .slot = SLOT_TIME },
 	{ .name = "TTLSGroupActionRef", .kind = K_REF, .child = ST_GROUP, .slot = SLOT_GROUP },
@@ -122,7 +128,9 @@ static const struct policy_kw kw_group[] = {
 	BOOLF("TTLSEnabled", enabled, NULL, AP("cli_shim_daemon_test")),
 	BOOLF("CtraceClearText", ctrace_clear_text, "Off", NE(NOCTRACE)),
 	U32F("Trace", trace, 0, 255, "2", AP("cli_daemon_test")),
-	ENUMF("FIPS140", fips140, e_fips, "Off", NE("OpenSSL is not put in FIPS mode; the value only shows in a connection's query results")),
+	ENUMF("FIPS140", fips140, e_fips, "Off",
+	    NE("OpenSSL is not put in FIPS mode; the value only shows in a "
+	    "connection's query results")),
 	U32F("GroupUserInstance", group_user_instance, 0, 65535, "0", NE(UINST)),
 	INL("TTLSGroupAdvancedParms", ST_GROUP_ADV),
 	REF("TTLSGroupAdvancedParmsRef", ST_GROUP_ADV),
@@ -131,7 +139,8 @@ static const struct policy_kw kw_group[] = {
 
 static const struct policy_kw kw_group_adv[] = {
 	LABELF("Envfile", envfile, NE("System SSL environment variables do not apply to OpenSSL")),
-	ENUMF("SyslogFacility", syslog_facility, e_syslog, "Daemon", AP("attlsd syslog sink (no automated test)")),
+	ENUMF("SyslogFacility", syslog_facility, e_syslog, "Daemon",
+	    AP("attlsd syslog sink (no automated test)")),
 	END
 };
 
@@ -147,7 +156,9 @@ static const struct policy_kw kw_env[] = {
 	REF("TTLSEnvironmentAdvancedParmsRef", ST_ENV_ADV),
 	INL("TTLSGskAdvancedParms", ST_GSK_ADV),
 	REF("TTLSGskAdvancedParmsRef", ST_GSK_ADV),
-	ENUMF("SuiteBProfile", suiteb, e_suiteb, "Off", NE("Suite B profiles are not applied; list the cipher suites, groups and signature pairs instead")),
+	ENUMF("SuiteBProfile", suiteb, e_suiteb, "Off",
+	    NE("Suite B profiles are not applied; list the cipher suites, groups "
+	    "and signature pairs instead")),
 	BOOLF("CtraceClearText", ctrace_clear_text, NULL, NE(NOCTRACE)),
 	U32F("Trace", trace, 0, 255, NULL, AP("cli_daemon_test")),
 	U32F("EnvironmentUserInstance", env_user_instance, 0, 65535, "0", NE(UINST)),
@@ -186,10 +197,14 @@ static const struct policy_kw kw_adv[] = {
 	BOOLF("MiddleBoxCompatMode", middlebox_compat, "Off", AP("engine_tlsctx_test")),
 	BOOLF("ApplicationControlled", application_controlled, "Off", AP("cli_applctl_test")),
 	U32F("HandshakeTimeout", handshake_timeout, 0, 600, "10", AP("cli_daemon_test")),
-	U32F("ResetCipherTimer", reset_cipher_timer, 0, 1440, "0", NE("keys are not renewed on a timer")),
+	U32F("ResetCipherTimer", reset_cipher_timer, 0, 1440, "0",
+	    NE("keys are not renewed on a timer")),
 	ENUMF("Renegotiation", renegotiation, e_reneg, "Default", AP("engine_tlsctx_test")),
-	ENUMX("RenegotiationIndicator", e_renegind, "Optional", NE("OpenSSL always sends the renegotiation indication and refuses insecure renegotiation")),
-	BOOLX("RenegotiationCertCheck", "Off", NE("renegotiation is refused unless Renegotiation All, and then not checked again")),
+	ENUMX("RenegotiationIndicator", e_renegind, "Optional",
+	    NE("OpenSSL always sends the renegotiation indication and refuses "
+	    "insecure renegotiation")),
+	BOOLX("RenegotiationCertCheck", "Off",
+	    NE("renegotiation is refused unless Renegotiation All, and then not checked again")),
 	LABELF("CertificateLabel", certificate_label, AP("saf_ring_test")),
 	{ .name = "ServerCertificateLabel", .kind = K_STRLIST,
 	  .off = F(server_certificate_labels), .multi = true, AP("cli_verify_labels_test") },
@@ -197,15 +212,21 @@ static const struct policy_kw kw_adv[] = {
 	  .enums = e_clientauth, .dflt = "Required", EO, AP("engine_tlsctx_test") },
 	{ .name = "CertValidationMode", .kind = K_ENUM, .off = F(cert_validation_mode),
 	  .enums = e_certval, .dflt = "Any", EO, AP("cli_verify_settings_test") },
-	{ .name = "PeerMinCertVersion", .kind = K_ENUM, .enums = e_certver, .dflt = "Any", EO, AP("engine_tlsctx_test") },
-	{ .name = "PeerMinDHKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO, AP("cli_verify_settings_test") },
-	{ .name = "PeerMinDsaKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO, AP("cli_verify_settings_test") },
-	{ .name = "PeerMinECCKeySize", .kind = K_U32, .max = 65535, .dflt = "192", EO, AP("cli_verify_settings_test") },
-	{ .name = "PeerMinRsaKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO, AP("cli_verify_settings_test") },
+	{ .name = "PeerMinCertVersion", .kind = K_ENUM, .enums = e_certver, .dflt = "Any", EO,
+	    AP("engine_tlsctx_test") },
+	{ .name = "PeerMinDHKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO,
+	    AP("cli_verify_settings_test") },
+	{ .name = "PeerMinDsaKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO,
+	    AP("cli_verify_settings_test") },
+	{ .name = "PeerMinECCKeySize", .kind = K_U32, .max = 65535, .dflt = "192", EO,
+	    AP("cli_verify_settings_test") },
+	{ .name = "PeerMinRsaKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO,
+	    AP("cli_verify_settings_test") },
 	LABELF("HostReferenceIdDNS", host_reference_id_dns, AP("cli_verify_settings_test")),
 	LABELF("HostReferenceIdCN", host_reference_id_cn, AP("cli_verify_settings_test")),
 	BOOLX("HostRefWildcardValidation", "Off", AP("cli_verify_settings_test")),
-	BOOLF("SecondaryMap", secondary_map, "Off", NE("no secondary certificate-to-user mapping is made")),
+	BOOLF("SecondaryMap", secondary_map, "Off",
+	    NE("no secondary certificate-to-user mapping is made")),
 	ENUMX("TruncatedHMAC", e_tri, "Off", NE("OpenSSL has no truncated HMAC")),
 	ENUMX("ClientMaxSSLFragment", e_tri, "Off", NE(MAXFRAG)),
 	ENUMX("ServerMaxSSLFragment", e_tri, "Off", NE(MAXFRAG)),
@@ -215,19 +236,24 @@ static const struct policy_kw kw_adv[] = {
 	ENUMF("ServerHandshakeSNI", server_sni, e_tri, "Off", AP("cli_verify_settings_test")),
 	ENUMX("ServerHandshakeSNIMatch", e_snimatch, NULL, AP("policy_settings_test")),
 	LABELX("ServerHandshakeSNIList", AP("policy_settings_test")),
-	{ .name = "3DesKeyCheck", .kind = K_BOOL, .dflt = "Off", EO, NE("3DES keys are not checked for equal parts") },
+	{ .name = "3DesKeyCheck", .kind = K_BOOL, .dflt = "Off", EO,
+	    NE("3DES keys are not checked for equal parts") },
 	{ .name = "ClientEDHGroupSize", .kind = K_ENUM, .enums = e_cedh, EO, NE(EDH) },
 	{ .name = "ServerEDHGroupSize", .kind = K_ENUM, .enums = e_sedh, EO, NE(EDH) },
-	{ .name = "ServerScsv", .kind = K_BOOL, EO, NE("OpenSSL always honours TLS_FALLBACK_SCSV") },
+	{ .name = "ServerScsv", .kind = K_BOOL, EO,
+	    NE("OpenSSL always honours TLS_FALLBACK_SCSV") },
 	{ .name = "ClientExtendedMasterSecret", .kind = K_ENUM, .enums = e_ems, EO, NE(EMS) },
 	{ .name = "ServerExtendedMasterSecret", .kind = K_ENUM, .enums = e_ems, EO, NE(EMS) },
 	END
 };
 
 static const struct policy_kw kw_cipher[] = {
-	{ .name = "V2CipherSuites", .kind = K_V2CIPH, .off = F(v2_ciphers), .multi = true, NE("SSLv2 is not available in this build") },
-	{ .name = "V3CipherSuites", .kind = K_V3CIPH, .off = F(ciphers), .multi = true, AP("cli_tlsscan_test") },
-	{ .name = "V3CipherSuites4Char", .kind = K_V3CIPH4, .off = F(ciphers), .multi = true, AP("cli_tlsscan_test") },
+	{ .name = "V2CipherSuites", .kind = K_V2CIPH, .off = F(v2_ciphers), .multi = true,
+	    NE("SSLv2 is not available in this build") },
+	{ .name = "V3CipherSuites", .kind = K_V3CIPH, .off = F(ciphers), .multi = true,
+	    AP("cli_tlsscan_test") },
+	{ .name = "V3CipherSuites4Char", .kind = K_V3CIPH4, .off = F(ciphers), .multi = true,
+	    AP("cli_tlsscan_test") },
 	END
 };
 
@@ -237,7 +263,8 @@ static const struct policy_kw kw_signature[] = {
 	GRPF("ServerKexECurves", server_kex_ecurves, AP("engine_tlsctx_test")),
 	GRPF("ServerKeyShareGroups", server_key_share_groups, AP("engine_tlsctx_test")),
 	HEXF("SignaturePairs", signature_pairs, AP("engine_tlsctx_test")),
-	HEXF("SignaturePairsCert", signature_pairs_cert, NE("certificate signature algorithms are not restricted apart from SignaturePairs")),
+	HEXF("SignaturePairsCert", signature_pairs_cert,
+	    NE("certificate signature algorithms are not restricted apart from SignaturePairs")),
 	END
 };
 
@@ -248,7 +275,8 @@ static const struct policy_kw kw_gsk[] = {
 	U32X("GSK_V3_SESSION_TIMEOUT", 0, 86400, "86400", AP("engine_conn_test")),
 	U32X("GSK_V3_SIDCACHE_SIZE", 0, 64000, "512", AP("engine_conn_test")),
 	BOOLX("GSK_SESSION_TICKET_CLIENT_ENABLE", "On", AP("engine_conn_test")),
-	U32X("GSK_SESSION_TICKET_CLIENT_MAXSIZE", 0, 65535, "8192", NE("OpenSSL takes a ticket of any size")),
+	U32X("GSK_SESSION_TICKET_CLIENT_MAXSIZE", 0, 65535, "8192",
+	    NE("OpenSSL takes a ticket of any size")),
 	BOOLX("GSK_SESSION_TICKET_SERVER_ENABLE", "Off", AP("engine_conn_test")),
 	ENUMX("GSK_SESSION_TICKET_SERVER_ALGORITHM", e_ticketalg, NULL, NE(TICKETKEY)),
 	U32X("GSK_SESSION_TICKET_SERVER_COUNT", 1, 65535, "2", AP("engine_conn_test")),
