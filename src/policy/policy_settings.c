@@ -97,6 +97,12 @@ check_client(struct policy_diags *d, const struct policy_loc *loc, const char *r
 		    "names (no HostReferenceIdDNS or HostReferenceIdCN); add "
 		    "HostReferenceIdDNS with the server's host name to check it", rule,
 		    a->keyring != NULL ? a->keyring : "(none)");
+	if (rc == AT_OK && a->client_sni == POLICY_TRI_OFF && a->client_sni_list != NULL)
+		rc = policy_diag_at(d, WARN, loc, "TTLSRule %s: ClientHandshakeSNIList has no "
+		    "effect with ClientHandshakeSNI Off (no server name is sent)", rule);
+	if (rc == AT_OK && a->server_sni != POLICY_TRI_OFF)
+		rc = policy_diag_at(d, WARN, loc, "TTLSRule %s: ServerHandshakeSNI has no "
+		    "effect with HandshakeRole Client", rule);
 	if (rc != AT_OK || a->client_sni == POLICY_TRI_OFF)
 		return rc;
 	if (a->client_sni_list != NULL && strchr(a->client_sni_list, ' ') != NULL)
@@ -119,6 +125,39 @@ check_client(struct policy_diags *d, const struct policy_loc *loc, const char *r
 	return AT_OK;
 }
 
+/* The peer checks a server role cannot make (it verifies no server name). */
+static enum at_rc
+check_server(struct policy_diags *d, const struct policy_loc *loc, const char *rule,
+    const struct policy_actions *a)
+{
+	static const char *const peer[] = { "PeerMinCertVersion", "PeerMinDHKeySize",
+	    "PeerMinDsaKeySize", "PeerMinECCKeySize", "PeerMinRsaKeySize", NULL };
+	const char *role = a->role == POLICY_ROLE_SERVER ? "Server" : "ServerWithClientAuth";
+	enum at_rc rc = AT_OK;
+	size_t i;
+
+	if (a->host_reference_id_dns != NULL || a->host_reference_id_cn != NULL)
+		rc = policy_diag_at(d, WARN, loc, "TTLSRule %s: HostReferenceIdDNS and "
+		    "HostReferenceIdCN have no effect with HandshakeRole %s (only a client "
+		    "checks its server's name)", rule, role);
+	if (rc == AT_OK && (a->client_sni != POLICY_TRI_OFF || a->client_sni_list != NULL))
+		rc = policy_diag_at(d, WARN, loc, "TTLSRule %s: ClientHandshakeSNI and "
+		    "ClientHandshakeSNIList have no effect with HandshakeRole %s", rule, role);
+	if (a->role != POLICY_ROLE_SERVER)
+		return rc;
+	/* A plain server asks for no certificate, so there is none to check. */
+	for (i = 0; rc == AT_OK && peer[i] != NULL; i++)
+		if (setting(a, peer[i]) != NULL)
+			rc = policy_diag_at(d, WARN, loc, "TTLSRule %s: %s has no effect with "
+			    "HandshakeRole Server (no client certificate is asked for)", rule,
+			    peer[i]);
+	if (rc == AT_OK && a->cert_validation_mode != POLICY_CERTVAL_ANY)
+		rc = policy_diag_at(d, WARN, loc, "TTLSRule %s: CertValidationMode has no "
+		    "effect with HandshakeRole Server (no client certificate is asked for)",
+		    rule);
+	return rc;
+}
+
 enum at_rc
 policy_check_rule_settings(struct policy_diags *d, const struct policy_loc *loc,
     const char *rule, const struct policy_actions *a)
@@ -129,6 +168,8 @@ policy_check_rule_settings(struct policy_diags *d, const struct policy_loc *loc,
 		return AT_OK;
 	if (a->role == POLICY_ROLE_CLIENT)
 		rc = check_client(d, loc, rule, a);
+	else if (a->role != POLICY_ROLE_NONE)
+		rc = check_server(d, loc, rule, a);
 	if (rc == AT_OK && a->cert_validation_mode == POLICY_CERTVAL_RFC2459)
 		rc = policy_diag_at(d, WARN, loc, "TTLSRule %s: CertValidationMode RFC2459 "
 		    "validates as RFC 5280 here (OpenSSL has no RFC 2459 profile), so a "

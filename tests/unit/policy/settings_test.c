@@ -74,6 +74,20 @@ static const struct pcase cases[] = {
 	    "HostRefWildcardValidation"),
 	/* 20 */ OK_CASE("HostRefWildcardValidation On",
 	    ENV("Client", ADV(REF "  HostRefWildcardValidation On"))),
+	WARN_CASE("an SNI list that is never sent",
+	    ENV("Client", ADV(REF "  ClientHandshakeSNIList a.example")),
+	    "ClientHandshakeSNIList has no effect with ClientHandshakeSNI Off"),
+	WARN_CASE("a server checks no server name",
+	    ENV("Server", ADV(REF)), "HostReferenceIdDNS and HostReferenceIdCN have no "
+	    "effect with HandshakeRole Server"),
+	WARN_CASE("a plain server has no client certificate to hold to a minimum",
+	    ENV("Server", ADV("  PeerMinRsaKeySize 2048")),
+	    "PeerMinRsaKeySize has no effect with HandshakeRole Server"),
+	OK_CASE("a server asking for client certificates holds them to a minimum",
+	    ENV("ServerWithClientAuth", ADV("  PeerMinRsaKeySize 2048"))),
+	/* 25 */ WARN_CASE("a client does not serve SNI",
+	    ENV("Client", ADV(REF "  ServerHandshakeSNI Required")),
+	    "ServerHandshakeSNI has no effect with HandshakeRole Client"),
 };
 
 static void
