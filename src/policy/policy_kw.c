@@ -217,7 +217,7 @@ static const struct policy_kw kw_adv[] = {
 	{ .name = "PeerMinDHKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO,
 	    AP("cli_verify_settings_test") },
 	{ .name = "PeerMinDsaKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO,
-	    AP("cli_verify_settings_test") },
+	    AP("cli_verify_settings_test (RSA, ECC, DH; DSA shares the check)") },
 	{ .name = "PeerMinECCKeySize", .kind = K_U32, .max = 65535, .dflt = "192", EO,
 	    AP("cli_verify_settings_test") },
 	{ .name = "PeerMinRsaKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO,
