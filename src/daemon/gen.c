@@ -258,28 +258,75 @@ free_creds(struct engine_creds *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/*
+ * The label a server presents first: its first ServerCertificateLabel,
+ * else CertificateLabel (a client presents CertificateLabel).
+ */
+static const char *
+first_label(const struct policy_actions *a)
+{
+	if (a->role != POLICY_ROLE_CLIENT && a->server_certificate_labels.n > 0)
+		return a->server_certificate_labels.v[0];
+	return a->certificate_label;
+}
+
+/*
+ * The second and later ServerCertificateLabel certificates of the ring,
+ * each opened as the first was; more[] holds what the caller frees.
+ */
+static enum at_rc
+open_more_labels(const struct policy_actions *a, const char *userid, struct saf_db *db,
+    struct engine_creds *c, struct saf_ring_keys **more, int *sslrc, struct at_err *err)
+{
+	size_t i, n = a->role != POLICY_ROLE_CLIENT ? a->server_certificate_labels.n : 0;
+	enum at_rc rc;
+
+	if (n > ENGINE_CREDS_MAX_MORE + 1) {
+		*sslrc = 407;
+		return at_err_setx(err, AT_E_INPUT, "at most %d ServerCertificateLabel "
+		    "certificates are supported", ENGINE_CREDS_MAX_MORE + 1);
+	}
+	for (i = 1; i < n; i++) {
+		rc = saf_ring_open_label(db, userid, a->keyring,
+		    a->server_certificate_labels.v[i], &more[i - 1], err);
+		if (rc != AT_OK) {
+			*sslrc = rc == AT_E_INPUT ? 407 : 202;
+			return rc;
+		}
+		c->more_certs[c->nmore] = more[i - 1]->cert;
+		c->more_keys[c->nmore++] = more[i - 1]->key;
+	}
+	return AT_OK;
+}
+
 static enum at_rc
 build_env(const struct policy_actions *a, const char *userid, const struct attlsd_peer *peer,
     struct saf_db *db, SSL_CTX **ctx, int *sslrc, struct at_err *err)
 {
-	struct saf_ring_keys *keys = NULL;
+	struct saf_ring_keys *keys = NULL, *more[ENGINE_CREDS_MAX_MORE] = { NULL };
 	struct engine_creds c = { 0 };
 	enum at_rc rc;
+	size_t i;
 
 	*sslrc = 0;
 	if (a->keyring == NULL) {
 		*sslrc = 202;
 		return at_err_setx(err, AT_E_INPUT, "no key ring is named (TTLSKeyringParms)");
 	}
-	if (is_file_ring(a->keyring)) {
+	if (is_file_ring(a->keyring) && first_label(a) != NULL) {
+		/* A PEM file has no labels: refused rather than ignored. */
+		*sslrc = 407;
+		rc = at_err_setx(err, AT_E_INPUT, "key ring file %s has no labels; "
+		    "CertificateLabel and ServerCertificateLabel need a key ring in the "
+		    "security database", a->keyring);
+	} else if (is_file_ring(a->keyring)) {
 		rc = load_pem_ring(a->keyring, peer, &c, sslrc, err);
 	} else if (db == NULL) {
 		*sslrc = 202;
 		rc = at_err_setx(err, AT_E_NOTFOUND, "key ring %s: no security database is "
 		    "open", a->keyring);
 	} else {
-		rc = saf_ring_open_label(db, userid, a->keyring, a->certificate_label, &keys,
-		    err);
+		rc = saf_ring_open_label(db, userid, a->keyring, first_label(a), &keys, err);
 		if (rc != AT_OK) {
 			/* A ring that opened but lacks the label is 407, as in
 			 * System SSL; anything else about the ring is 202. */
@@ -289,10 +336,13 @@ build_env(const struct policy_actions *a, const char *userid, const struct attls
 			c.key = keys->key;
 			c.chain = keys->chain;
 			c.cas = keys->cas;
+			rc = open_more_labels(a, userid, db, &c, more, sslrc, err);
 		}
 	}
 	if (rc == AT_OK)
 		rc = engine_tlsctx_build(a, &c, ctx, sslrc, err);
+	for (i = 0; i < ENGINE_CREDS_MAX_MORE; i++)
+		saf_ring_keys_free(more[i]);
 	if (keys != NULL)
 		saf_ring_keys_free(keys);
 	else

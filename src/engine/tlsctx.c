@@ -15,6 +15,8 @@
  *   sessions      a server context keeps OpenSSL's server cache and issues
  *                 tickets; a client context gets a client cache
  *                 (sesscache.c), since OpenSSL keeps none for clients
+ *   peer checks   reference ids, PeerMin*, CertValidationMode and
+ *                 ServerHandshakeSNI: peercheck.c
  *   client auth   ClientAuthType -> verify mode (PassThru accepts any
  *                 certificate, Full verifies one if sent, Required and
  *                 SAFCheck demand one; SAFCheck's user mapping happens after
@@ -22,7 +24,10 @@
  */
 #include "engine/tlsctx.h"
 
+#include "engine/peercheck.h"
 #include "engine/sesscache.h"
+
+#include <arpa/inet.h>
 
 #include <string.h>
 
@@ -262,15 +267,6 @@ out:
 	return rc;
 }
 
-/* PassThru: a client certificate is taken as it is, never validated. */
-static int
-accept_any(int preverify_ok, X509_STORE_CTX *store)
-{
-	(void)preverify_ok;
-	(void)store;
-	return 1;
-}
-
 static enum at_rc
 set_verification(SSL_CTX *ctx, const struct policy_actions *a,
     const struct engine_creds *c, struct at_err *err)
@@ -308,9 +304,52 @@ set_verification(SSL_CTX *ctx, const struct policy_actions *a,
 	default:
 		break;
 	}
-	SSL_CTX_set_verify(ctx, mode,
-	    a->role == POLICY_ROLE_SERVER_CLIENT_AUTH &&
-	    a->client_auth_type == POLICY_CLIENT_AUTH_PASSTHRU ? accept_any : NULL);
+	/* The callback (peercheck.c) is installed with the peer checks. */
+	SSL_CTX_set_verify(ctx, mode, NULL);
+	return AT_OK;
+}
+
+/* OpenSSL's certificate slot of a key: RSA and RSA-PSS differ, all EC share one. */
+static int
+key_slot(X509 *x)
+{
+	EVP_PKEY *k = X509_get0_pubkey(x);
+
+	return k != NULL ? EVP_PKEY_get_base_id(k) : -1;
+}
+
+/*
+ * The further ServerCertificateLabel certificates.  OpenSSL keeps one
+ * certificate per key type and picks by the client's signature
+ * algorithms, so a second certificate of a type already given would
+ * silently replace the first: refused instead.
+ */
+static enum at_rc
+add_more_certs(SSL_CTX *ctx, const struct engine_creds *c, int *sslrc,
+    struct at_err *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->nmore; i++) {
+		int slot = key_slot(c->more_certs[i]);
+
+		if (slot == key_slot(c->cert))
+			return at_err_setx(err, AT_E_INPUT, "ServerCertificateLabel: "
+			    "certificate %zu has the same key type as the first; a server "
+			    "can choose only between key types (RSA, ECDSA, ...)", i + 2);
+		for (j = 0; j < i; j++)
+			if (slot == key_slot(c->more_certs[j]))
+				return at_err_setx(err, AT_E_INPUT, "ServerCertificateLabel: "
+				    "certificates %zu and %zu have the same key type; a server "
+				    "can choose only between key types (RSA, ECDSA, ...)",
+				    j + 2, i + 2);
+		if (SSL_CTX_use_cert_and_key(ctx, c->more_certs[i], c->more_keys[i],
+		    c->chain, 0) != 1) {
+			*sslrc = 428;
+			return at_err_ssl(err, AT_E_INPUT, "ServerCertificateLabel: "
+			    "certificate %zu cannot be used with its key", i + 2);
+		}
+	}
 	return AT_OK;
 }
 
@@ -337,7 +376,7 @@ set_credentials(SSL_CTX *ctx, const struct policy_actions *a,
 	for (i = 0; c->chain != NULL && i < sk_X509_num(c->chain); i++)
 		if (SSL_CTX_add1_chain_cert(ctx, sk_X509_value(c->chain, i)) != 1)
 			return at_err_ssl(err, AT_E_TLS, "adding a chain certificate");
-	return AT_OK;
+	return add_more_certs(ctx, c, sslrc, err);
 }
 
 /* A TTLSGskAdvancedParms value as written, or dflt (System SSL's). */
@@ -469,6 +508,8 @@ engine_tlsctx_build(const struct policy_actions *a, const struct engine_creds *c
 	if (rc == AT_OK)
 		rc = set_verification(ctx, a, c, err);
 	if (rc == AT_OK)
+		rc = engine_peercheck_attach(ctx, a, err);
+	if (rc == AT_OK)
 		rc = set_sessions(ctx, a, client, err);
 	if (rc != AT_OK) {
 		if (*sslrc == 0 && rc != AT_E_NOMEM)
@@ -480,12 +521,32 @@ engine_tlsctx_build(const struct policy_actions *a, const struct engine_creds *c
 	return AT_OK;
 }
 
+/*
+ * The name a client sends as SNI: ClientHandshakeSNIList, else
+ * HostReferenceIdDNS; NULL when SNI is Off, there is no name, or the name
+ * is an IP address (RFC 6066 section 3 allows only host names; `attls
+ * policy check` warns about it).
+ */
+static const char *
+client_sni_name(const struct policy_actions *a)
+{
+	const char *name = a->client_sni_list != NULL ? a->client_sni_list :
+	    a->host_reference_id_dns;
+	unsigned char bin[sizeof(struct in6_addr)];
+
+	if (a->client_sni == POLICY_TRI_OFF || name == NULL)
+		return NULL;
+	if (inet_pton(AF_INET, name, bin) == 1 || inet_pton(AF_INET6, name, bin) == 1)
+		return NULL;
+	return name;
+}
+
 enum at_rc
 engine_tls_new(SSL_CTX *ctx, const struct policy_actions *a, SSL **out,
     struct at_err *err)
 {
 	char name[256];
-	const char *host;
+	const char *sni;
 	SSL *ssl;
 
 	*out = NULL;
@@ -493,16 +554,11 @@ engine_tls_new(SSL_CTX *ctx, const struct policy_actions *a, SSL **out,
 	if (ssl == NULL)
 		return at_err_ssl(err, AT_E_TLS, "creating a TLS connection");
 	if (a->role == POLICY_ROLE_CLIENT) {
-		host = a->host_reference_id_dns;
-		if (host != NULL && SSL_set1_host(ssl, host) != 1) {
-			SSL_free(ssl);
-			return at_err_ssl(err, AT_E_TLS, "setting the expected host name");
-		}
-		if (host == NULL)
-			host = a->client_sni_list;
+		/* The reference ids are checked by the context's verify
+		 * callback (peercheck.c). */
+		sni = client_sni_name(a);
 		/* SSL_set_tlsext_host_name casts away const: give it a copy. */
-		if (a->client_sni != POLICY_TRI_OFF && host != NULL &&
-		    (!at_str_copy(name, sizeof(name), at_str_c(host)) ||
+		if (sni != NULL && (!at_str_copy(name, sizeof(name), at_str_c(sni)) ||
 		    SSL_set_tlsext_host_name(ssl, name) != 1)) {
 			SSL_free(ssl);
 			return at_err_ssl(err, AT_E_TLS, "setting the server name indication");

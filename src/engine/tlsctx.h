@@ -24,12 +24,21 @@
  *               server role then fails with System SSL code 7)
  *   chain       intermediate certificates sent after cert (may be NULL)
  *   cas         trust anchors used to verify the peer (may be NULL)
+ *   more_*      for a server, nmore further certificates and their keys
+ *               (the second and later ServerCertificateLabel); OpenSSL
+ *               presents the one whose key type suits the client's
+ *               signature algorithms, so each key type may appear once
  */
+#define ENGINE_CREDS_MAX_MORE 7
+
 struct engine_creds {
 	X509 *cert;
 	EVP_PKEY *key;
 	STACK_OF(X509) *chain;
 	STACK_OF(X509) *cas;
+	size_t nmore;
+	X509 *more_certs[ENGINE_CREDS_MAX_MORE];
+	EVP_PKEY *more_keys[ENGINE_CREDS_MAX_MORE];
 };
 
 /*
@@ -46,9 +55,10 @@ AT_MUST_CHECK enum at_rc engine_tlsctx_build(const struct policy_actions *a,
     const struct engine_creds *c, SSL_CTX **out, int *sslrc, struct at_err *err);
 
 /*
- * Creates the SSL for one connection on ctx in the role of a, with the
- * per-connection settings (HostReferenceIdDNS as the name to verify and to
- * send as SNI for a client).  Caller frees with SSL_free().
+ * Creates the SSL for one connection on ctx in the role of a; a client
+ * sends the name ClientHandshakeSNI asks for (ClientHandshakeSNIList, else
+ * HostReferenceIdDNS; never an IP address).  The reference ids are checked
+ * by ctx itself.  Caller frees with SSL_free().
  */
 AT_MUST_CHECK enum at_rc engine_tls_new(SSL_CTX *ctx, const struct policy_actions *a,
     SSL **out, struct at_err *err);

@@ -62,6 +62,8 @@ kv(struct out *o, const char *key, const char *val, bool is_raw)
 	raw(o, key);
 	raw(o, ": ");
 	raw(o, val != NULL ? val : "(none)");
+	if (policy_kw_noeffect(key, val) != NULL)
+		raw(o, " (no effect here)");
 	raw(o, "\n");
 }
 

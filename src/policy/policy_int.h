@@ -121,6 +121,14 @@ struct policy_kw {
 	enum policy_slot slot;          /* rule conditions and action refs */
 	bool multi;                     /* repeats accumulate (no warning) */
 	bool env_only;                  /* not valid in TTLSConnectionAdvancedParms */
+	/*
+	 * Every parameter with a value is one of: applied, with the test that
+	 * shows it (applied), or without effect here, with the reason a check
+	 * warns with when its value is not the default (noeffect).  The
+	 * keyword-table test holds the tables to it.
+	 */
+	const char *applied;
+	const char *noeffect;
 };
 
 struct policy_stmt_def {
@@ -138,6 +146,12 @@ const char *policy_stmt_nearest(struct at_str name);
 /* Keyword of statement t, or NULL; and the nearest keyword's name. */
 const struct policy_kw *policy_kw_lookup(enum policy_stype t, struct at_str name);
 const char *policy_kw_nearest(enum policy_stype t, struct at_str name);
+/*
+ * The reason a parameter named name has no effect here when set to value
+ * (as `attls policy show` prints it), or NULL when it is applied or the
+ * value asks for nothing (the default, Off).
+ */
+const char *policy_kw_noeffect(const char *name, const char *value);
 /* Name of an enum value of kw (for display), or "?". */
 const char *policy_enum_name(const struct policy_enum *e, int value);
 

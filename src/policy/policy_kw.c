@@ -60,43 +60,62 @@ static const struct policy_enum e_fraglen[] = {
 static const struct policy_enum e_snimatch[] = {
 	{ "Optional", 0 }, { "Required", 1 }, { NULL, 0 } };
 
-#define BOOLF(n, f, d) { .name = n, .kind = K_BOOL, .off = F(f), .dflt = d }
-#define BOOLX(n, d) { .name = n, .kind = K_BOOL, .dflt = d }
-#define U32F(n, f, lo, hi, d) { .name = n, .kind = K_U32, .off = F(f), .min = lo, .max = hi, .dflt = d }
-#define U32X(n, lo, hi, d) { .name = n, .kind = K_U32, .min = lo, .max = hi, .dflt = d }
-#define ENUMF(n, f, e, d) { .name = n, .kind = K_ENUM, .off = F(f), .enums = e, .dflt = d }
-#define ENUMX(n, e, d) { .name = n, .kind = K_ENUM, .enums = e, .dflt = d }
-#define LABELF(n, f) { .name = n, .kind = K_LABEL, .off = F(f) }
-#define LABELX(n) { .name = n, .kind = K_LABEL }
-#define STRX(n) { .name = n, .kind = K_STR }
+#define BOOLF(n, f, d, ...) { .name = n, .kind = K_BOOL, .off = F(f), .dflt = d, __VA_ARGS__ }
+#define BOOLX(n, d, ...) { .name = n, .kind = K_BOOL, .dflt = d, __VA_ARGS__ }
+#define U32F(n, f, lo, hi, d, ...) { .name = n, .kind = K_U32, .off = F(f), .min = lo, .max = hi, .dflt = d, __VA_ARGS__ }
+#define U32X(n, lo, hi, d, ...) { .name = n, .kind = K_U32, .min = lo, .max = hi, .dflt = d, __VA_ARGS__ }
+#define ENUMF(n, f, e, d, ...) { .name = n, .kind = K_ENUM, .off = F(f), .enums = e, .dflt = d, __VA_ARGS__ }
+#define ENUMX(n, e, d, ...) { .name = n, .kind = K_ENUM, .enums = e, .dflt = d, __VA_ARGS__ }
+#define LABELF(n, f, ...) { .name = n, .kind = K_LABEL, .off = F(f), __VA_ARGS__ }
+#define LABELX(n, ...) { .name = n, .kind = K_LABEL, __VA_ARGS__ }
+#define STRX(n, ...) { .name = n, .kind = K_STR, __VA_ARGS__ }
 #define REF(n, t) { .name = n, .kind = K_REF, .child = t, .multi = true }
 #define INL(n, t) { .name = n, .kind = K_INLINE, .child = t, .multi = true }
-#define HEXF(n, f) { .name = n, .kind = K_HEXLIST, .off = F(f), .multi = true }
+#define HEXF(n, f, ...) { .name = n, .kind = K_HEXLIST, .off = F(f), .multi = true, __VA_ARGS__ }
 /* z/OS writes named groups as the decimal IANA number in four digits. */
-#define GRPF(n, f) { .name = n, .kind = K_GROUPLIST, .off = F(f), .multi = true }
-#define PROTO(n, bit) { .name = n, .kind = K_PROTO, .off = F(protocols), .max = bit }
+#define GRPF(n, f, ...) { .name = n, .kind = K_GROUPLIST, .off = F(f), .multi = true, __VA_ARGS__ }
+#define PROTO(n, bit, ...) { .name = n, .kind = K_PROTO, .off = F(protocols), .max = bit, __VA_ARGS__ }
 #define ENVONLY(k) k
 #define EO .env_only = true
+/* Applied, and the test that shows it; or no effect here, and why. */
+#define AP(test) .applied = test
+#define NE(why) .noeffect = why
+
+/* Why a parameter has no effect here (the warnings a check gives). */
+#define NOCTRACE "attls writes no component trace; Trace levels go to the log"
+#define UINST "it only makes z/OS rebuild an environment; attls rebuilds them at each refresh"
+#define PEMRING "a key ring file here is PEM without a password"
+#define MAXFRAG "the maximum fragment length extension is not negotiated"
+#define EDH "OpenSSL sizes the DH group to the certificate's key"
+#define EMS "OpenSSL always offers and accepts the extended master secret"
+#define TICKETKEY "OpenSSL keeps one random ticket key (AES-256-CBC, HMAC-SHA256) " \
+	"per environment until a refresh"
+#define NOREV "certificate revocation checking is not implemented"
 
 static const struct policy_kw kw_rule[] = {
-	{ .name = "LocalAddr", .kind = K_ADDR, .slot = SLOT_LADDR, .dflt = "All" },
+	{ .name = "LocalAddr", .kind = K_ADDR, .slot = SLOT_LADDR, .dflt = "All",
+	    AP("policy_match_test") },
 	{ .name = "LocalAddrRef", .kind = K_REF, .child = ST_IPADDR, .slot = SLOT_LADDR },
 	{ .name = "LocalAddrSetRef", .kind = K_REF, .child = ST_IPADDRSET, .slot = SLOT_LADDR },
 	{ .name = "LocalAddrGroupRef", .kind = K_REF, .child = ST_IPADDRGROUP, .slot = SLOT_LADDR },
-	{ .name = "RemoteAddr", .kind = K_ADDR, .slot = SLOT_RADDR, .dflt = "All" },
+	{ .name = "RemoteAddr", .kind = K_ADDR, .slot = SLOT_RADDR, .dflt = "All",
+	    AP("policy_match_test") },
 	{ .name = "RemoteAddrRef", .kind = K_REF, .child = ST_IPADDR, .slot = SLOT_RADDR },
 	{ .name = "RemoteAddrSetRef", .kind = K_REF, .child = ST_IPADDRSET, .slot = SLOT_RADDR },
 	{ .name = "RemoteAddrGroupRef", .kind = K_REF, .child = ST_IPADDRGROUP, .slot = SLOT_RADDR },
-	{ .name = "LocalPortRange", .kind = K_PORT, .slot = SLOT_LPORT, .dflt = "0" },
+	{ .name = "LocalPortRange", .kind = K_PORT, .slot = SLOT_LPORT, .dflt = "0",
+	    AP("policy_match_test") },
 	{ .name = "LocalPortRangeRef", .kind = K_REF, .child = ST_PORTRANGE, .slot = SLOT_LPORT },
 	{ .name = "LocalPortGroupRef", .kind = K_REF, .child = ST_PORTGROUP, .slot = SLOT_LPORT },
-	{ .name = "RemotePortRange", .kind = K_PORT, .slot = SLOT_RPORT, .dflt = "0" },
+	{ .name = "RemotePortRange", .kind = K_PORT, .slot = SLOT_RPORT, .dflt = "0",
+	    AP("policy_match_test") },
 	{ .name = "RemotePortRangeRef", .kind = K_REF, .child = ST_PORTRANGE, .slot = SLOT_RPORT },
 	{ .name = "RemotePortGroupRef", .kind = K_REF, .child = ST_PORTGROUP, .slot = SLOT_RPORT },
-	{ .name = "Jobname", .kind = K_JOB },
-	{ .name = "Userid", .kind = K_JOB },
-	{ .name = "Direction", .kind = K_DIR, .enums = e_dir },
-	{ .name = "Priority", .kind = K_U32, .min = 1, .max = 2000000000, .dflt = "1" },
+	{ .name = "Jobname", .kind = K_JOB, AP("policy_match_test") },
+	{ .name = "Userid", .kind = K_JOB, AP("policy_match_test") },
+	{ .name = "Direction", .kind = K_DIR, .enums = e_dir, AP("policy_match_test") },
+	{ .name = "Priority", .kind = K_U32, .min = 1, .max = 2000000000, .dflt = "1",
+	    AP("policy_resolve_test") },
 	{ .name = "IpTimeConditionRef", .kind = K_REF, .child = ST_TIME, .slot = SLOT_TIME },
 	{ .name = "IpTimeCondition", .kind = K_INLINE, .child = ST_TIME, .slot = SLOT_TIME },
 	{ .name = "TTLSGroupActionRef", .kind = K_REF, .child = ST_GROUP, .slot = SLOT_GROUP },
@@ -106,24 +125,27 @@ static const struct policy_kw kw_rule[] = {
 };
 
 static const struct policy_kw kw_group[] = {
-	BOOLF("TTLSEnabled", enabled, NULL),
-	BOOLF("CtraceClearText", ctrace_clear_text, "Off"),
-	U32F("Trace", trace, 0, 255, "2"),
-	ENUMF("FIPS140", fips140, e_fips, "Off"),
-	U32F("GroupUserInstance", group_user_instance, 0, 65535, "0"),
+	BOOLF("TTLSEnabled", enabled, NULL, AP("cli_shim_daemon_test")),
+	BOOLF("CtraceClearText", ctrace_clear_text, "Off", NE(NOCTRACE)),
+	U32F("Trace", trace, 0, 255, "2", AP("cli_daemon_test")),
+	ENUMF("FIPS140", fips140, e_fips, "Off",
+	    NE("OpenSSL is not put in FIPS mode; the value only shows in a "
+	    "connection's query results")),
+	U32F("GroupUserInstance", group_user_instance, 0, 65535, "0", NE(UINST)),
 	INL("TTLSGroupAdvancedParms", ST_GROUP_ADV),
 	REF("TTLSGroupAdvancedParmsRef", ST_GROUP_ADV),
 	END
 };
 
 static const struct policy_kw kw_group_adv[] = {
-	LABELF("Envfile", envfile),
-	ENUMF("SyslogFacility", syslog_facility, e_syslog, "Daemon"),
+	LABELF("Envfile", envfile, NE("System SSL environment variables do not apply to OpenSSL")),
+	ENUMF("SyslogFacility", syslog_facility, e_syslog, "Daemon",
+	    AP("attlsd syslog sink (no automated test)")),
 	END
 };
 
 static const struct policy_kw kw_env[] = {
-	ENUMF("HandshakeRole", role, e_role, NULL),
+	ENUMF("HandshakeRole", role, e_role, NULL, AP("cli_shim_daemon_test")),
 	INL("TTLSKeyringParms", ST_KEYRING),
 	REF("TTLSKeyringParmsRef", ST_KEYRING),
 	INL("TTLSCipherParms", ST_CIPHER),
@@ -134,117 +156,136 @@ static const struct policy_kw kw_env[] = {
 	REF("TTLSEnvironmentAdvancedParmsRef", ST_ENV_ADV),
 	INL("TTLSGskAdvancedParms", ST_GSK_ADV),
 	REF("TTLSGskAdvancedParmsRef", ST_GSK_ADV),
-	ENUMF("SuiteBProfile", suiteb, e_suiteb, "Off"),
-	BOOLF("CtraceClearText", ctrace_clear_text, NULL),
-	U32F("Trace", trace, 0, 255, NULL),
-	U32F("EnvironmentUserInstance", env_user_instance, 0, 65535, "0"),
+	ENUMF("SuiteBProfile", suiteb, e_suiteb, "Off",
+	    NE("Suite B profiles are not applied; list the cipher suites, groups "
+	    "and signature pairs instead")),
+	BOOLF("CtraceClearText", ctrace_clear_text, NULL, NE(NOCTRACE)),
+	U32F("Trace", trace, 0, 255, NULL, AP("cli_daemon_test")),
+	U32F("EnvironmentUserInstance", env_user_instance, 0, 65535, "0", NE(UINST)),
 	END
 };
 
 static const struct policy_kw kw_conn[] = {
-	ENUMF("HandshakeRole", role, e_role, NULL),
+	ENUMF("HandshakeRole", role, e_role, NULL, AP("cli_shim_daemon_test")),
 	INL("TTLSCipherParms", ST_CIPHER),
 	REF("TTLSCipherParmsRef", ST_CIPHER),
 	INL("TTLSSignatureParms", ST_SIGNATURE),
 	REF("TTLSSignatureParmsRef", ST_SIGNATURE),
 	INL("TTLSConnectionAdvancedParms", ST_CONN_ADV),
 	REF("TTLSConnectionAdvancedParmsRef", ST_CONN_ADV),
-	BOOLF("CtraceClearText", ctrace_clear_text, NULL),
-	U32F("Trace", trace, 0, 255, NULL),
-	U32F("ConnectionUserInstance", conn_user_instance, 0, 65535, "0"),
+	BOOLF("CtraceClearText", ctrace_clear_text, NULL, NE(NOCTRACE)),
+	U32F("Trace", trace, 0, 255, NULL, AP("cli_daemon_test")),
+	U32F("ConnectionUserInstance", conn_user_instance, 0, 65535, "0", NE(UINST)),
 	END
 };
 
 static const struct policy_kw kw_keyring[] = {
-	LABELF("Keyring", keyring),
-	{ .name = "KeyringPw", .kind = K_STR, .off = F(keyring_pw) },
-	LABELF("KeyringStashFile", keyring_stash),
+	LABELF("Keyring", keyring, AP("cli_shim_daemon_test")),
+	{ .name = "KeyringPw", .kind = K_STR, .off = F(keyring_pw), NE(PEMRING) },
+	LABELF("KeyringStashFile", keyring_stash, NE(PEMRING)),
 	END
 };
 
 /* Shared by the environment and connection advanced parameters. */
 static const struct policy_kw kw_adv[] = {
-	PROTO("SSLv2", POLICY_PROTO_SSLV2),
-	PROTO("SSLv3", POLICY_PROTO_SSLV3),
-	PROTO("TLSv1", POLICY_PROTO_TLSV1),
-	PROTO("TLSv1.1", POLICY_PROTO_TLSV11),
-	PROTO("TLSv1.2", POLICY_PROTO_TLSV12),
-	PROTO("TLSv1.3", POLICY_PROTO_TLSV13),
-	BOOLF("MiddleBoxCompatMode", middlebox_compat, "Off"),
-	BOOLF("ApplicationControlled", application_controlled, "Off"),
-	U32F("HandshakeTimeout", handshake_timeout, 0, 600, "10"),
-	U32F("ResetCipherTimer", reset_cipher_timer, 0, 1440, "0"),
-	ENUMF("Renegotiation", renegotiation, e_reneg, "Default"),
-	ENUMX("RenegotiationIndicator", e_renegind, "Optional"),
-	BOOLX("RenegotiationCertCheck", "Off"),
-	LABELF("CertificateLabel", certificate_label),
+	PROTO("SSLv2", POLICY_PROTO_SSLV2, NE("SSLv2 is not available in this build")),
+	PROTO("SSLv3", POLICY_PROTO_SSLV3, NE("SSLv3 is not available in this build")),
+	PROTO("TLSv1", POLICY_PROTO_TLSV1, AP("cli_tlsscan_test")),
+	PROTO("TLSv1.1", POLICY_PROTO_TLSV11, AP("cli_tlsscan_test")),
+	PROTO("TLSv1.2", POLICY_PROTO_TLSV12, AP("cli_tlsscan_test")),
+	PROTO("TLSv1.3", POLICY_PROTO_TLSV13, AP("cli_tlsscan_test")),
+	BOOLF("MiddleBoxCompatMode", middlebox_compat, "Off", AP("engine_tlsctx_test")),
+	BOOLF("ApplicationControlled", application_controlled, "Off", AP("cli_applctl_test")),
+	U32F("HandshakeTimeout", handshake_timeout, 0, 600, "10", AP("cli_daemon_test")),
+	U32F("ResetCipherTimer", reset_cipher_timer, 0, 1440, "0",
+	    NE("keys are not renewed on a timer")),
+	ENUMF("Renegotiation", renegotiation, e_reneg, "Default", AP("engine_tlsctx_test")),
+	ENUMX("RenegotiationIndicator", e_renegind, "Optional",
+	    NE("OpenSSL always sends the renegotiation indication and refuses "
+	    "insecure renegotiation")),
+	BOOLX("RenegotiationCertCheck", "Off",
+	    NE("renegotiation is refused unless Renegotiation All, and then not checked again")),
+	LABELF("CertificateLabel", certificate_label, AP("saf_ring_test")),
 	{ .name = "ServerCertificateLabel", .kind = K_STRLIST,
-	  .off = F(server_certificate_labels), .multi = true },
+	  .off = F(server_certificate_labels), .multi = true, AP("cli_verify_labels_test") },
 	{ .name = "ClientAuthType", .kind = K_ENUM, .off = F(client_auth_type),
-	  .enums = e_clientauth, .dflt = "Required", EO },
+	  .enums = e_clientauth, .dflt = "Required", EO, AP("engine_tlsctx_test") },
 	{ .name = "CertValidationMode", .kind = K_ENUM, .off = F(cert_validation_mode),
-	  .enums = e_certval, .dflt = "Any", EO },
-	{ .name = "PeerMinCertVersion", .kind = K_ENUM, .enums = e_certver, .dflt = "Any", EO },
-	{ .name = "PeerMinDHKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO },
-	{ .name = "PeerMinDsaKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO },
-	{ .name = "PeerMinECCKeySize", .kind = K_U32, .max = 65535, .dflt = "192", EO },
-	{ .name = "PeerMinRsaKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO },
-	LABELF("HostReferenceIdDNS", host_reference_id_dns),
-	LABELF("HostReferenceIdCN", host_reference_id_cn),
-	{ .name = "HostRefWildcardValidation", .kind = K_STR },
-	BOOLF("SecondaryMap", secondary_map, "Off"),
-	ENUMX("TruncatedHMAC", e_tri, "Off"),
-	ENUMX("ClientMaxSSLFragment", e_tri, "Off"),
-	ENUMX("ServerMaxSSLFragment", e_tri, "Off"),
-	ENUMX("ClientMaxSSLFragmentLength", e_fraglen, NULL),
-	ENUMF("ClientHandshakeSNI", client_sni, e_tri, "Off"),
-	LABELF("ClientHandshakeSNIList", client_sni_list),
-	ENUMF("ServerHandshakeSNI", server_sni, e_tri, "Off"),
-	ENUMX("ServerHandshakeSNIMatch", e_snimatch, NULL),
-	LABELX("ServerHandshakeSNIList"),
-	{ .name = "3DesKeyCheck", .kind = K_BOOL, .dflt = "Off", EO },
-	{ .name = "ClientEDHGroupSize", .kind = K_ENUM, .enums = e_cedh, EO },
-	{ .name = "ServerEDHGroupSize", .kind = K_ENUM, .enums = e_sedh, EO },
-	{ .name = "ServerScsv", .kind = K_BOOL, EO },
-	{ .name = "ClientExtendedMasterSecret", .kind = K_ENUM, .enums = e_ems, EO },
-	{ .name = "ServerExtendedMasterSecret", .kind = K_ENUM, .enums = e_ems, EO },
+	  .enums = e_certval, .dflt = "Any", EO, AP("cli_verify_settings_test") },
+	{ .name = "PeerMinCertVersion", .kind = K_ENUM, .enums = e_certver, .dflt = "Any", EO,
+	    AP("engine_tlsctx_test") },
+	{ .name = "PeerMinDHKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO,
+	    AP("cli_verify_settings_test") },
+	{ .name = "PeerMinDsaKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO,
+	    AP("cli_verify_settings_test (RSA, ECC, DH; DSA shares the check)") },
+	{ .name = "PeerMinECCKeySize", .kind = K_U32, .max = 65535, .dflt = "192", EO,
+	    AP("cli_verify_settings_test") },
+	{ .name = "PeerMinRsaKeySize", .kind = K_U32, .max = 65535, .dflt = "1024", EO,
+	    AP("cli_verify_settings_test") },
+	LABELF("HostReferenceIdDNS", host_reference_id_dns, AP("cli_verify_settings_test")),
+	LABELF("HostReferenceIdCN", host_reference_id_cn, AP("cli_verify_settings_test")),
+	BOOLX("HostRefWildcardValidation", "Off", AP("cli_verify_settings_test")),
+	BOOLF("SecondaryMap", secondary_map, "Off",
+	    NE("no secondary certificate-to-user mapping is made")),
+	ENUMX("TruncatedHMAC", e_tri, "Off", NE("OpenSSL has no truncated HMAC")),
+	ENUMX("ClientMaxSSLFragment", e_tri, "Off", NE(MAXFRAG)),
+	ENUMX("ServerMaxSSLFragment", e_tri, "Off", NE(MAXFRAG)),
+	ENUMX("ClientMaxSSLFragmentLength", e_fraglen, NULL, NE(MAXFRAG)),
+	ENUMF("ClientHandshakeSNI", client_sni, e_tri, "Off", AP("cli_verify_settings_test")),
+	LABELF("ClientHandshakeSNIList", client_sni_list, AP("cli_verify_settings_test")),
+	ENUMF("ServerHandshakeSNI", server_sni, e_tri, "Off", AP("cli_verify_settings_test")),
+	ENUMX("ServerHandshakeSNIMatch", e_snimatch, NULL, AP("policy_settings_test")),
+	LABELX("ServerHandshakeSNIList", AP("policy_settings_test")),
+	{ .name = "3DesKeyCheck", .kind = K_BOOL, .dflt = "Off", EO,
+	    NE("3DES keys are not checked for equal parts") },
+	{ .name = "ClientEDHGroupSize", .kind = K_ENUM, .enums = e_cedh, EO, NE(EDH) },
+	{ .name = "ServerEDHGroupSize", .kind = K_ENUM, .enums = e_sedh, EO, NE(EDH) },
+	{ .name = "ServerScsv", .kind = K_BOOL, EO,
+	    NE("OpenSSL always honours TLS_FALLBACK_SCSV") },
+	{ .name = "ClientExtendedMasterSecret", .kind = K_ENUM, .enums = e_ems, EO, NE(EMS) },
+	{ .name = "ServerExtendedMasterSecret", .kind = K_ENUM, .enums = e_ems, EO, NE(EMS) },
 	END
 };
 
 static const struct policy_kw kw_cipher[] = {
-	{ .name = "V2CipherSuites", .kind = K_V2CIPH, .off = F(v2_ciphers), .multi = true },
-	{ .name = "V3CipherSuites", .kind = K_V3CIPH, .off = F(ciphers), .multi = true },
-	{ .name = "V3CipherSuites4Char", .kind = K_V3CIPH4, .off = F(ciphers), .multi = true },
+	{ .name = "V2CipherSuites", .kind = K_V2CIPH, .off = F(v2_ciphers), .multi = true,
+	    NE("SSLv2 is not available in this build") },
+	{ .name = "V3CipherSuites", .kind = K_V3CIPH, .off = F(ciphers), .multi = true,
+	    AP("cli_tlsscan_test") },
+	{ .name = "V3CipherSuites4Char", .kind = K_V3CIPH4, .off = F(ciphers), .multi = true,
+	    AP("cli_tlsscan_test") },
 	END
 };
 
 static const struct policy_kw kw_signature[] = {
-	GRPF("ClientECurves", client_ecurves),
-	GRPF("ClientKeyShareGroups", client_key_share_groups),
-	GRPF("ServerKexECurves", server_kex_ecurves),
-	GRPF("ServerKeyShareGroups", server_key_share_groups),
-	HEXF("SignaturePairs", signature_pairs),
-	HEXF("SignaturePairsCert", signature_pairs_cert),
+	GRPF("ClientECurves", client_ecurves, AP("engine_tlsctx_test")),
+	GRPF("ClientKeyShareGroups", client_key_share_groups, AP("engine_tlsctx_test")),
+	GRPF("ServerKexECurves", server_kex_ecurves, AP("engine_tlsctx_test")),
+	GRPF("ServerKeyShareGroups", server_key_share_groups, AP("engine_tlsctx_test")),
+	HEXF("SignaturePairs", signature_pairs, AP("engine_tlsctx_test")),
+	HEXF("SignaturePairsCert", signature_pairs_cert,
+	    NE("certificate signature algorithms are not restricted apart from SignaturePairs")),
 	END
 };
 
 static const struct policy_kw kw_gsk[] = {
-	BOOLX("GSK_SYSPLEX_SIDCACHE", "Off"),
-	U32X("GSK_V2_SESSION_TIMEOUT", 0, 100, "100"),
-	U32X("GSK_V2_SIDCACHE_SIZE", 0, 32000, "256"),
-	U32X("GSK_V3_SESSION_TIMEOUT", 0, 86400, "86400"),
-	U32X("GSK_V3_SIDCACHE_SIZE", 0, 64000, "512"),
-	BOOLX("GSK_SESSION_TICKET_CLIENT_ENABLE", "On"),
-	U32X("GSK_SESSION_TICKET_CLIENT_MAXSIZE", 0, 65535, "8192"),
-	BOOLX("GSK_SESSION_TICKET_SERVER_ENABLE", "Off"),
-	ENUMX("GSK_SESSION_TICKET_SERVER_ALGORITHM", e_ticketalg, NULL),
-	U32X("GSK_SESSION_TICKET_SERVER_COUNT", 1, 65535, "2"),
-	U32X("GSK_SESSION_TICKET_SERVER_KEY_REFRESH", 0, 86400, "300"),
-	U32X("GSK_SESSION_TICKET_SERVER_TIMEOUT", 0, 86400, "300"),
-	BOOLX("AIACDPPriority", NULL),
-	U32X("MaxSrcRevExtLocValues", 0, 256, NULL),
-	U32X("MaxValidRevExtLocValues", 0, 256, NULL),
-	ENUMX("RevocationSecurityLevel", e_level, NULL),
+	BOOLX("GSK_SYSPLEX_SIDCACHE", "Off", NE("there is no sysplex-wide session cache")),
+	U32X("GSK_V2_SESSION_TIMEOUT", 0, 100, "100", NE("SSLv2 is not available in this build")),
+	U32X("GSK_V2_SIDCACHE_SIZE", 0, 32000, "256", NE("SSLv2 is not available in this build")),
+	U32X("GSK_V3_SESSION_TIMEOUT", 0, 86400, "86400", AP("engine_conn_test")),
+	U32X("GSK_V3_SIDCACHE_SIZE", 0, 64000, "512", AP("engine_conn_test")),
+	BOOLX("GSK_SESSION_TICKET_CLIENT_ENABLE", "On", AP("engine_conn_test")),
+	U32X("GSK_SESSION_TICKET_CLIENT_MAXSIZE", 0, 65535, "8192",
+	    NE("OpenSSL takes a ticket of any size")),
+	BOOLX("GSK_SESSION_TICKET_SERVER_ENABLE", "Off", AP("engine_conn_test")),
+	ENUMX("GSK_SESSION_TICKET_SERVER_ALGORITHM", e_ticketalg, NULL, NE(TICKETKEY)),
+	U32X("GSK_SESSION_TICKET_SERVER_COUNT", 1, 65535, "2", AP("engine_conn_test")),
+	U32X("GSK_SESSION_TICKET_SERVER_KEY_REFRESH", 0, 86400, "300", NE(TICKETKEY)),
+	U32X("GSK_SESSION_TICKET_SERVER_TIMEOUT", 0, 86400, "300", NE(TICKETKEY)),
+	BOOLX("AIACDPPriority", NULL, NE(NOREV)),
+	U32X("MaxSrcRevExtLocValues", 0, 256, NULL, NE(NOREV)),
+	U32X("MaxValidRevExtLocValues", 0, 256, NULL, NE(NOREV)),
+	ENUMX("RevocationSecurityLevel", e_level, NULL, NE(NOREV)),
 	INL("TTLSGskLdapParms", ST_GSK_LDAP),
 	REF("TTLSGskLdapParmsRef", ST_GSK_LDAP),
 	INL("TTLSGskOcspParms", ST_GSK_OCSP),
@@ -255,60 +296,60 @@ static const struct policy_kw kw_gsk[] = {
 };
 
 static const struct policy_kw kw_ldap[] = {
-	{ .name = "GSK_LDAP_SERVER", .kind = K_STRLIST, .multi = true },
-	U32X("GSK_LDAP_SERVER_PORT", 1, 65535, "389"),
-	LABELX("GSK_LDAP_USER"),
-	STRX("GSK_LDAP_USER_PW"),
-	U32X("GSK_CRL_CACHE_TIMEOUT", 0, 720, "24"),
-	ENUMX("GSK_CRL_SECURITY_LEVEL", e_level, "Medium"),
+	{ .name = "GSK_LDAP_SERVER", .kind = K_STRLIST, .multi = true, AP("policy_settings_test") },
+	U32X("GSK_LDAP_SERVER_PORT", 1, 65535, "389", NE(NOREV)),
+	LABELX("GSK_LDAP_USER", NE(NOREV)),
+	STRX("GSK_LDAP_USER_PW", NE(NOREV)),
+	U32X("GSK_CRL_CACHE_TIMEOUT", 0, 720, "24", NE(NOREV)),
+	ENUMX("GSK_CRL_SECURITY_LEVEL", e_level, "Medium", NE(NOREV)),
 	END
 };
 
 static const struct policy_kw kw_ocsp[] = {
-	STRX("OcspUrl"),
-	BOOLX("OcspAiaEnable", "Off"),
-	BOOLX("OcspUrlPriority", "On"),
-	STRX("OcspProxyServerName"),
-	U32X("OcspProxyServerPort", 1, 65535, "80"),
-	BOOLX("OcspRetrieveViaGet", "Off"),
-	LABELX("OcspRequestSigkeylabel"),
-	STRX("OcspRequestSigalg"),
-	{ .name = "OcspResponseSigAlgPairs", .kind = K_HEXLIST, .multi = true },
-	ENUMX("OcspServerStapling", e_stapling, "Off"),
-	U32X("OcspClientCacheSize", 0, 32000, "256"),
-	U32X("OcspCliCacheEntryMaxsize", 0, 2147483647, "0"),
-	BOOLX("OcspNonceGenEnable", "Off"),
-	BOOLX("OcspNonceCheckEnable", "Off"),
-	U32X("OcspNonceSize", 8, 256, "8"),
-	U32X("OcspResponseTimeout", 0, 43200, "15"),
-	U32X("OcspMaxResponseSize", 0, 2147483647, "20480"),
+	STRX("OcspUrl", AP("policy_settings_test")),
+	BOOLX("OcspAiaEnable", "Off", AP("policy_settings_test")),
+	BOOLX("OcspUrlPriority", "On", NE(NOREV)),
+	STRX("OcspProxyServerName", NE(NOREV)),
+	U32X("OcspProxyServerPort", 1, 65535, "80", NE(NOREV)),
+	BOOLX("OcspRetrieveViaGet", "Off", NE(NOREV)),
+	LABELX("OcspRequestSigkeylabel", NE(NOREV)),
+	STRX("OcspRequestSigalg", NE(NOREV)),
+	{ .name = "OcspResponseSigAlgPairs", .kind = K_HEXLIST, .multi = true, NE(NOREV) },
+	ENUMX("OcspServerStapling", e_stapling, "Off", AP("policy_settings_test")),
+	U32X("OcspClientCacheSize", 0, 32000, "256", NE(NOREV)),
+	U32X("OcspCliCacheEntryMaxsize", 0, 2147483647, "0", NE(NOREV)),
+	BOOLX("OcspNonceGenEnable", "Off", NE(NOREV)),
+	BOOLX("OcspNonceCheckEnable", "Off", NE(NOREV)),
+	U32X("OcspNonceSize", 8, 256, "8", NE(NOREV)),
+	U32X("OcspResponseTimeout", 0, 43200, "15", NE(NOREV)),
+	U32X("OcspMaxResponseSize", 0, 2147483647, "20480", NE(NOREV)),
 	END
 };
 
 static const struct policy_kw kw_httpcdp[] = {
-	BOOLX("HttpCdpEnable", "Off"),
-	STRX("HttpCdpProxyServerName"),
-	U32X("HttpCdpProxyServerPort", 1, 65535, "80"),
-	U32X("HttpCdpResponseTimeout", 0, 43200, "15"),
-	U32X("HttpCdpMaxResponseSize", 0, 2147483647, "204800"),
-	U32X("HttpCdpCacheSize", 0, 32000, "32"),
-	U32X("HttpCdpCacheEntryMaxsize", 0, 2147483647, "0"),
-	U32X("CRLCacheTimeout", 0, 720, "24"),
-	BOOLX("CRLCacheExtended", "Off"),
-	BOOLX("CRLCacheTempCRL", "Off"),
-	U32X("CRLCacheTempCRLTimeout", 1, 720, "24"),
+	BOOLX("HttpCdpEnable", "Off", AP("policy_settings_test")),
+	STRX("HttpCdpProxyServerName", NE(NOREV)),
+	U32X("HttpCdpProxyServerPort", 1, 65535, "80", NE(NOREV)),
+	U32X("HttpCdpResponseTimeout", 0, 43200, "15", NE(NOREV)),
+	U32X("HttpCdpMaxResponseSize", 0, 2147483647, "204800", NE(NOREV)),
+	U32X("HttpCdpCacheSize", 0, 32000, "32", NE(NOREV)),
+	U32X("HttpCdpCacheEntryMaxsize", 0, 2147483647, "0", NE(NOREV)),
+	U32X("CRLCacheTimeout", 0, 720, "24", NE(NOREV)),
+	BOOLX("CRLCacheExtended", "Off", NE(NOREV)),
+	BOOLX("CRLCacheTempCRL", "Off", NE(NOREV)),
+	U32X("CRLCacheTempCRLTimeout", 1, 720, "24", NE(NOREV)),
 	END
 };
 
 static const struct policy_kw kw_ipaddr[] = {
-	{ .name = "Addr", .kind = K_ADDR },
+	{ .name = "Addr", .kind = K_ADDR, AP("policy_match_test") },
 	END
 };
 
 static const struct policy_kw kw_ipaddrset[] = {
-	{ .name = "Prefix", .kind = K_ADDR, .multi = true },
-	{ .name = "Range", .kind = K_ADDR, .multi = true },
-	{ .name = "Addr", .kind = K_ADDR, .multi = true },
+	{ .name = "Prefix", .kind = K_ADDR, .multi = true, AP("policy_match_test") },
+	{ .name = "Range", .kind = K_ADDR, .multi = true, AP("policy_match_test") },
+	{ .name = "Addr", .kind = K_ADDR, .multi = true, AP("policy_match_test") },
 	END
 };
 
@@ -321,7 +362,7 @@ static const struct policy_kw kw_ipaddrgroup[] = {
 };
 
 static const struct policy_kw kw_portrange[] = {
-	{ .name = "Port", .kind = K_PORT },
+	{ .name = "Port", .kind = K_PORT, AP("policy_match_test") },
 	END
 };
 
@@ -332,20 +373,20 @@ static const struct policy_kw kw_portgroup[] = {
 };
 
 static const struct policy_kw kw_time[] = {
-	{ .name = "FromTimeOfDay", .kind = K_TOD, .dflt = "00:00" },
-	{ .name = "ToTimeOfDay", .kind = K_TOD, .dflt = "23:59" },
-	{ .name = "FromDayOfWeek", .kind = K_DOW },
-	{ .name = "ToDayOfWeek", .kind = K_DOW },
-	{ .name = "FromDayOfMonth", .kind = K_DOM },
-	{ .name = "ToDayOfMonth", .kind = K_DOM },
-	{ .name = "FromMonthOfYear", .kind = K_MONTH },
-	{ .name = "ToMonthOfYear", .kind = K_MONTH },
-	{ .name = "TimeZone", .kind = K_TZ, .dflt = "Local" },
-	{ .name = "TimePeriod", .kind = K_PERIOD },
-	{ .name = "MonthOfYearMask", .kind = K_MASK, .max = 12 },
-	{ .name = "DayOfMonthMask", .kind = K_MASK, .max = 62 },
-	{ .name = "DayOfWeekMask", .kind = K_MASK, .max = 7 },
-	{ .name = "TimeOfDayRange", .kind = K_TODRANGE },
+	{ .name = "FromTimeOfDay", .kind = K_TOD, .dflt = "00:00", AP("policy_match_test") },
+	{ .name = "ToTimeOfDay", .kind = K_TOD, .dflt = "23:59", AP("policy_match_test") },
+	{ .name = "FromDayOfWeek", .kind = K_DOW, AP("policy_match_test") },
+	{ .name = "ToDayOfWeek", .kind = K_DOW, AP("policy_match_test") },
+	{ .name = "FromDayOfMonth", .kind = K_DOM, AP("policy_match_test") },
+	{ .name = "ToDayOfMonth", .kind = K_DOM, AP("policy_match_test") },
+	{ .name = "FromMonthOfYear", .kind = K_MONTH, AP("policy_match_test") },
+	{ .name = "ToMonthOfYear", .kind = K_MONTH, AP("policy_match_test") },
+	{ .name = "TimeZone", .kind = K_TZ, .dflt = "Local", AP("policy_match_test") },
+	{ .name = "TimePeriod", .kind = K_PERIOD, AP("policy_match_test") },
+	{ .name = "MonthOfYearMask", .kind = K_MASK, .max = 12, AP("policy_match_test") },
+	{ .name = "DayOfMonthMask", .kind = K_MASK, .max = 62, AP("policy_match_test") },
+	{ .name = "DayOfWeekMask", .kind = K_MASK, .max = 7, AP("policy_match_test") },
+	{ .name = "TimeOfDayRange", .kind = K_TODRANGE, AP("policy_match_test") },
 	END
 };
 
@@ -483,6 +524,22 @@ policy_kw_nearest(enum policy_stype t, struct at_str name)
 		if (kw_allowed(t, k))
 			best = nearest(best, &bestd, k->name, buf);
 	return bestd <= threshold(name.len) ? best : NULL;
+}
+
+const char *
+policy_kw_noeffect(const char *name, const char *value)
+{
+	size_t i;
+	const struct policy_kw *k;
+
+	if (value == NULL || at_str_eq_ci(at_str_c(value), "Off"))
+		return NULL;
+	for (i = 1; i < ST_COUNT; i++)
+		for (k = defs[i].kws; k->name != NULL; k++)
+			if (strcmp(k->name, name) == 0)
+				return k->noeffect != NULL && (k->dflt == NULL ||
+				    !at_str_eq_ci(at_str_c(value), k->dflt)) ? k->noeffect : NULL;
+	return NULL;
 }
 
 const char *

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "policy/policy_int.h"
+#include "policy/policy_settings.h"
 
 #define ERR POLICY_DIAG_ERROR
 #define WARN POLICY_DIAG_WARNING
@@ -326,6 +327,8 @@ check_actions(struct rstate *rs, const struct policy_stmt *st, const struct poli
 		    "has no effect with HandshakeRole %s (only ServerWithClientAuth asks for "
 		    "a client certificate)", r->name,
 		    a->role == POLICY_ROLE_CLIENT ? "Client" : "Server");
+	if (rs->rc == AT_OK)
+		rs->rc = policy_check_rule_settings(rs->d, &st->loc, r->name, a);
 }
 
 /* ---- rules -------------------------------------------------------------- */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "policy/policy_int.h"
+#include "policy/policy_settings.h"
 
 #define ERR POLICY_DIAG_ERROR
 #define WARN POLICY_DIAG_WARNING
@@ -214,8 +215,11 @@ check_refs(struct vstate *v, struct policy_stmt *st)
 			check_refs(v, p->target);
 			continue;
 		}
-		if (p->kw->kind != K_REF)
+		if (p->kw->kind != K_REF) {
+			if (v->rc == AT_OK)
+				v->rc = policy_check_param(v->d, st, p);
 			continue;
+		}
 		found = names_find(&v->names, p->u.str, p->kw->child, &other);
 		if (found != NULL) {
 			p->target = found;

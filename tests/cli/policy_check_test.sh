@@ -7,7 +7,8 @@ ex="$ATTLS_SOURCE_DIR/examples"
 expect_ok "db2 seed checks" attls policy check "$ex/seed-db2-server.policy"
 expect_out "db2 seed summary" '^policy OK: 1 rules$'
 expect_ok "corrected batch seed checks" attls policy check "$ex/seed-batch-client.policy"
-expect_out "batch seed summary" '^policy OK: 1 rules$'
+expect_out "batch seed summary" '^policy OK: 1 rules, 1 warning$'
+expect_out "batch seed: the client checks no host name" "warning: TTLSRule zCEEClientRule~1: the client checks that the server's certificate comes from a CA in key ring Liberty.KeyRing, not which host it names"
 # Names are global across the files of one policy: the two seeds reuse addr1.
 expect_fail "both seeds together" 1 attls policy check "$ex/seed-db2-server.policy" "$ex/seed-batch-client.policy"
 expect_out "duplicate across files" "seed-batch-client\.policy:[0-9]+:[0-9]+: error: duplicate IpAddrSet 'addr1' \(first defined at .*seed-db2-server\.policy:[0-9]+\)"

@@ -181,6 +181,14 @@ static const struct tcase cases[] = {
 	  "  HandshakeRole Client\n  TTLSSignatureParms\n  {\n    ClientECurves 0023\n  }\n",
 	  "  HandshakeRole Server\n  TTLSSignatureParms\n  {\n    ServerKexECurves 0024\n  }\n",
 	  false, false, false, 0, 0, false },
+	{ "SignaturePairs the ECDSA server cannot sign with (RSA-PSS only) fail",
+	  "  HandshakeRole Client\n  TTLSSignatureParms\n  {\n    SignaturePairs 0804\n  }\n",
+	  "  HandshakeRole Server\n",
+	  false, false, false, 0, 0, false },
+	{ "SignaturePairs with ECDSA P-256 SHA-256",
+	  "  HandshakeRole Client\n  TTLSSignatureParms\n  {\n    SignaturePairs 0403\n  }\n",
+	  "  HandshakeRole Server\n",
+	  false, false, true, TLS1_2_VERSION, 0, false },
 	{ "a wrong host name fails",
 	  "  HandshakeRole Client\n  TTLSEnvironmentAdvancedParms\n  {\n"
 	  "    HostReferenceIdDNS elsewhere.example\n  }\n",
@@ -270,6 +278,72 @@ test_build_errors(void **state)
 	policy_set_free(rc4);
 }
 
+/* PeerMinCertVersion 3 refuses a version 1 server certificate. */
+static void
+test_peer_min_cert_version(void **state)
+{
+	struct policy_set *any = testpolicy_load_env("  HandshakeRole Client\n");
+	struct policy_set *v3 = testpolicy_load_env("  HandshakeRole Client\n"
+	    "  TTLSEnvironmentAdvancedParms\n  {\n    PeerMinCertVersion 3\n  }\n");
+	struct policy_set *ss = testpolicy_load_env("  HandshakeRole Server\n");
+	struct testcert v1 = { X509_dup(server_cert.cert), server_cert.key };
+	SSL_CTX *cany, *cv3, *sv1, *sv3;
+
+	(void)state;
+	assert_non_null(v1.cert);
+	assert_int_equal(X509_set_version(v1.cert, X509_VERSION_1), 1);
+	assert_true(X509_sign(v1.cert, ca.key, EVP_sha256()) > 0);
+	cany = testpolicy_ctx(testpolicy_actions(any), NULL, &ca, 0);
+	cv3 = testpolicy_ctx(testpolicy_actions(v3), NULL, &ca, 0);
+	sv1 = testpolicy_ctx(testpolicy_actions(ss), &v1, &ca, 0);
+	sv3 = testpolicy_ctx(testpolicy_actions(ss), &server_cert, &ca, 0);
+	assert_true(shake(cany, testpolicy_actions(any), sv1, testpolicy_actions(ss)).ok);
+	assert_false(shake(cv3, testpolicy_actions(v3), sv1, testpolicy_actions(ss)).ok);
+	assert_true(shake(cv3, testpolicy_actions(v3), sv3, testpolicy_actions(ss)).ok);
+	SSL_CTX_free(cany);
+	SSL_CTX_free(cv3);
+	SSL_CTX_free(sv1);
+	SSL_CTX_free(sv3);
+	X509_free(v1.cert);
+	policy_set_free(any);
+	policy_set_free(v3);
+	policy_set_free(ss);
+}
+
+/* MiddleBoxCompatMode and Renegotiation become the OpenSSL options. */
+static void
+test_options(void **state)
+{
+	static const struct {
+		const char *adv;
+		uint64_t set, clear;
+	} c[] = {
+		{ "", SSL_OP_NO_RENEGOTIATION, SSL_OP_ENABLE_MIDDLEBOX_COMPAT },
+		{ "    MiddleBoxCompatMode On\n", SSL_OP_ENABLE_MIDDLEBOX_COMPAT, 0 },
+		{ "    Renegotiation Disabled\n", SSL_OP_NO_RENEGOTIATION, 0 },
+		{ "    Renegotiation All\n", 0, SSL_OP_NO_RENEGOTIATION },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char env[256];
+		struct policy_set *set;
+		SSL_CTX *ctx;
+		uint64_t op;
+
+		(void)snprintf(env, sizeof(env), "  HandshakeRole Server\n"
+		    "  TTLSEnvironmentAdvancedParms\n  {\n%s  }\n", c[i].adv);
+		set = testpolicy_load_env(env);
+		ctx = testpolicy_ctx(testpolicy_actions(set), &server_cert, &ca, 0);
+		op = SSL_CTX_get_options(ctx);
+		if ((op & c[i].set) != c[i].set || (op & c[i].clear) != 0)
+			fail_msg("case %zu: options %llx", i, (unsigned long long)op);
+		SSL_CTX_free(ctx);
+		policy_set_free(set);
+	}
+}
+
 static void
 test_group_names(void **state)
 {
@@ -287,6 +361,8 @@ main(void)
 		cmocka_unit_test(test_client_rejects_unknown_ca),
 		cmocka_unit_test(test_build_errors),
 		cmocka_unit_test(test_group_names),
+		cmocka_unit_test(test_peer_min_cert_version),
+		cmocka_unit_test(test_options),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

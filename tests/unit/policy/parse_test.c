@@ -23,7 +23,8 @@ static const struct pcase cases[] = {
 	    " TTLSGroupActionRef gAct1~ZSS\n}\n"),
 	OK_CASE("tabs, blank lines, trailing comments",
 	    "\n\nTTLSGroupAction\tg\t# group\n{\n\tTTLSEnabled\tOn # on\n\tTrace 255\n}\n\n"
-	    "TTLSEnvironmentAction e\n{\n\tHandshakeRole Client\n\tTTLSKeyringParmsRef k\n}\n"
+	    "TTLSEnvironmentAction e\n{\n\tHandshakeRole Client\n\tTTLSKeyringParmsRef k\n"
+	    "\tTTLSEnvironmentAdvancedParms\n\t{\n\t\tHostReferenceIdDNS h.example\n\t}\n}\n"
 	    "TTLSKeyringParms k\n{\n\tKeyring /etc/attls/ring.p12\n}\n"
 	    RULE("r1", "\tDirection Outbound # out\n\tRemoteAddr 10.0.0.1")),
 	/* 5 */ OK_CASE("every address form",
@@ -37,7 +38,7 @@ static const struct pcase cases[] = {
 	    BASE_ACTIONS "PortRange p1 { Port 21 }\n"
 	    "PortGroup pg\n{\n PortRangeRef p1\n PortRange { Port 990-991 }\n}\n"
 	    RULE("r1", " Direction Inbound\n LocalPortGroupRef pg\n RemotePortGroupRef pg")),
-	OK_CASE("every action sub-statement",
+	WARN_CASE("every action sub-statement (those without effect here say so)",
 	    "TTLSGroupAction g\n{\n TTLSEnabled On\n CtraceClearText Off\n Trace 3\n FIPS140 Off\n"
 	    " GroupUserInstance 1\n TTLSGroupAdvancedParms\n {\n  Envfile /etc/attls/env\n"
 	    "  SyslogFacility Auth\n }\n}\n"
@@ -51,17 +52,16 @@ static const struct pcase cases[] = {
 	    "  HandshakeTimeout 600\n  CertificateLabel Zowe Server\n"
 	    "  ServerCertificateLabel label one\n  ServerCertificateLabel label two\n }\n"
 	    " TTLSGskAdvancedParms\n {\n  GSK_V3_SESSION_TIMEOUT 600\n"
-	    "  TTLSGskOcspParms\n  {\n   OcspUrl http://ocsp.example\n   OcspNonceSize 16\n  }\n"
-	    "  TTLSGskLdapParms\n  {\n   GSK_LDAP_SERVER ldap1:389\n   GSK_LDAP_SERVER ldap2\n"
-	    "   GSK_LDAP_USER_PW secret\n  }\n"
-	    "  TTLSGskHttpCdpParms { HttpCdpEnable On }\n }\n SuiteBProfile Off\n"
+	    "  TTLSGskOcspParms\n  {\n   OcspAiaEnable Off\n   OcspServerStapling Off\n  }\n"
+	    "  TTLSGskHttpCdpParms { HttpCdpEnable Off }\n }\n SuiteBProfile Off\n"
 	    " EnvironmentUserInstance 2\n Trace 4\n}\n"
 	    "TTLSConnectionAction c\n{\n HandshakeRole ServerWithClientAuth\n ConnectionUserInstance 3\n"
 	    " TTLSConnectionAdvancedParms\n {\n  ApplicationControlled On\n  SecondaryMap On\n }\n"
 	    "}\n"
 	    "TTLSRule r1\n{\n Direction Inbound\n LocalPortRange 443\n Jobname ZWE1*\n Userid USER1\n"
 	    " Priority 2000000000\n TTLSGroupActionRef g\n TTLSEnvironmentActionRef e\n"
-	    " TTLSConnectionActionRef c\n}\n"),
+	    " TTLSConnectionActionRef c\n}\n",
+	    "SecondaryMap has no effect here"),
 	OK_CASE("time condition, reference fields",
 	    BASE_ACTIONS "IpTimeCondition t\n{\n FromTimeOfDay 08:00\n ToTimeOfDay 17:30\n"
 	    " FromDayOfWeek Monday\n ToDayOfWeek Friday\n FromDayOfMonth 1\n ToDayOfMonth 15\n"
@@ -193,13 +193,13 @@ static const struct pcase cases[] = {
 	OK_CASE("every sub-statement as a global statement named by Ref",
 	    "TTLSGroupAdvancedParms ga { SyslogFacility Daemon }\n"
 	    "TTLSGroupAction g { TTLSEnabled On\n TTLSGroupAdvancedParmsRef ga }\n"
-	    "TTLSKeyringParms k { Keyring ring\n KeyringStashFile /etc/attls/ring.sth }\n"
+	    "TTLSKeyringParms k { Keyring ring }\n"
 	    "TTLSCipherParms c { V3CipherSuites SSL_RSA_WITH_AES_128_CBC_SHA }\n"
 	    "TTLSSignatureParms s { ClientKeyShareGroups 0023 0029 }\n"
-	    "TTLSEnvironmentAdvancedParms ea { TLSv1.3 On }\n"
+	    "TTLSEnvironmentAdvancedParms ea { TLSv1.3 On\n HostReferenceIdCN h.example }\n"
 	    "TTLSConnectionAdvancedParms ca { TLSv1.2 Off }\n"
-	    "TTLSGskLdapParms l { GSK_LDAP_SERVER ldap.example }\n"
-	    "TTLSGskOcspParms o { OcspServerStapling EndEntity }\n"
+	    "TTLSGskLdapParms l { }\n"
+	    "TTLSGskOcspParms o { OcspServerStapling Off }\n"
 	    "TTLSGskHttpCdpParms h { HttpCdpEnable Off }\n"
 	    "TTLSGskAdvancedParms gsk\n{\n TTLSGskLdapParmsRef l\n TTLSGskOcspParmsRef o\n"
 	    " TTLSGskHttpCdpParmsRef h\n}\n"

@@ -274,7 +274,7 @@ test_format(void **state)
 	assert_non_null(strstr(s, "  Protocols: TLSv1.2 TLSv1.3\n"));
 	assert_non_null(strstr(s, "1301 TLS_AES_128_GCM_SHA256"));
 	assert_non_null(strstr(s, "  GSK_V3_SESSION_TIMEOUT: 60\n"));
-	assert_non_null(strstr(s, "  GSK_LDAP_USER_PW: (set)\n"));
+	assert_non_null(strstr(s, "  GSK_LDAP_USER_PW: (set) (no effect here)\n"));
 	assert_null(strstr(s, "s3cret"));
 	at_buf_reset(&b);
 	assert_int_equal(policy_rule_format_conditions(r, &b, true, &err), AT_OK);
