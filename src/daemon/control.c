@@ -707,8 +707,11 @@ serve_text(struct attlsd *d, struct attlsd_client *cl, uint16_t type, uint32_t c
 	struct ctl_text_reply r = { 0 };
 	struct at_buf text, out;
 	struct at_err err;
-	bool ok;
+	char res[128];
+	bool ok, all = true;
 
+	if (attlsd_netstat_resource(res, sizeof(res)) != AT_OK)
+		(void)snprintf(res, sizeof(res), "EZB.NETSTAT.*.*.TTLS");
 	at_buf_init(&text, CTL_MSG_MAX - 64);
 	at_buf_init(&out, CTL_MSG_MAX);
 	if (type == CTL_REFRESH) {
@@ -722,8 +725,9 @@ serve_text(struct attlsd *d, struct attlsd_client *cl, uint16_t type, uint32_t c
 		}
 	} else if (at_buf_printf(&text, "policy generation: %llu, rules: %zu\n",
 	    (unsigned long long)d->gen->id, policy_set_rule_count(d->gen->set)) != AT_OK ||
-	    attlsd_conntab_format_user(&d->table, may_see_all(d, cl) ? NULL : cl->userid,
-	    &text) != AT_OK) {
+	    (!(all = may_see_all(d, cl)) && at_buf_printf(&text, "showing the connections "
+	    "of %s only (READ to SERVAUTH %s shows all)\n", cl->userid, res) != AT_OK) ||
+	    attlsd_conntab_format_user(&d->table, all ? NULL : cl->userid, &text) != AT_OK) {
 		if (at_buf_printf(&text, "(the list is longer than one reply)\n") != AT_OK)
 			r.errnum = E2BIG;
 	}
