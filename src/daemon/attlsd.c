@@ -35,6 +35,8 @@
 #include "saf/db.h"
 
 #define DEFAULT_CONFIG "/etc/attls/pagent.conf"
+/* epoll data: 0 the listening socket, 1 signals, 2.. client slots. */
+#define ATTLSD_EV_BUILDER UINT64_MAX
 
 static void
 usage(FILE *out)
@@ -302,6 +304,7 @@ add_client(struct attlsd *d)
 	}
 	cl->fd = fd;
 	cl->slot = slot;
+	cl->serial = ++d->next_serial;
 	cl->peer_uid = cred.uid;
 	cl->uid = cred.uid;
 	cl->pid = cred.pid;
@@ -324,6 +327,26 @@ drop_client(struct attlsd *d, size_t slot)
 	attlsd_control_discard(cl);
 	free(cl);
 	d->clients[slot] = NULL;
+}
+
+/* Answers the decisions whose environments the builder has finished. */
+static void
+finish_builds(struct attlsd *d)
+{
+	struct attlsd_build *job, *next;
+
+	for (job = attlsd_builder_take(&d->builder); job != NULL; job = next) {
+		struct attlsd_client *cl = job->slot < ATTLSD_MAX_CLIENTS ?
+		    d->clients[job->slot] : NULL;
+
+		next = job->next;
+		/* A client that went meanwhile gets nothing: the job's socket
+		 * is closed, as the shim's own copy is refused. */
+		if (cl != NULL && cl->serial == job->serial && cl->building &&
+		    !attlsd_control_finish(d, cl, job))
+			drop_client(d, job->slot);
+		attlsd_build_free(job);
+	}
 }
 
 static void
@@ -367,7 +390,9 @@ loop(struct attlsd *d)
 			return 1;
 		}
 		for (i = 0; i < n; i++) {
-			if (ev[i].data.u64 == 0) {
+			if (ev[i].data.u64 == ATTLSD_EV_BUILDER) {
+				finish_builds(d);
+			} else if (ev[i].data.u64 == 0) {
 				add_client(d);
 			} else if (ev[i].data.u64 == 1) {
 				struct signalfd_siginfo si;
@@ -386,7 +411,9 @@ loop(struct attlsd *d)
 
 				if (cl == NULL)
 					continue;
-				if (cl->qlen > 0)
+				if (cl->building)
+					keep = (ev[i].events & (EPOLLERR | EPOLLHUP)) == 0;
+				else if (cl->qlen > 0)
 					keep = (ev[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) == 0 ||
 					    attlsd_control_flush(d, cl);
 				else
@@ -535,6 +562,12 @@ start(struct attlsd *d, struct at_err *err)
 			return rc;
 		}
 	}
+	rc = attlsd_builder_start(&d->builder, d->db_file[0] != '\0' ? d->db_file : NULL, err);
+	if (rc != AT_OK)
+		return rc;
+	e.data.u64 = ATTLSD_EV_BUILDER;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->builder.evfd, &e) != 0)
+		return at_err_set(err, AT_E_IO, "epoll_ctl");
 	rc = attlsd_control_listen(d, err);
 	if (rc != AT_OK)
 		return rc;
@@ -641,6 +674,7 @@ main(int argc, char **argv)
 	memset(&d, 0, sizeof(d));
 	d.ready_fd = -1;
 	d.listen_fd = d.epfd = d.sigfd = d.spare_fd = -1;
+	d.builder.evfd = -1;
 	d.clients_per_user = ATTLSD_DEFAULT_CLIENTS_PER_USER;
 	d.fd_reserve = ATTLSD_DEFAULT_FD_RESERVE;
 	d.next_gen = 1;
@@ -675,6 +709,7 @@ main(int argc, char **argv)
 out:
 	/* Workers exist only once start() ran; a refused first policy ends
 	 * before that. */
+	attlsd_builder_stop(&d.builder);
 	for (i = 0; d.workers != NULL && i < d.nworkers; i++)
 		attlsd_worker_stop(&d.workers[i]);
 	for (i = 0; i < ATTLSD_MAX_CLIENTS; i++)

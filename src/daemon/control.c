@@ -94,15 +94,16 @@ attlsd_control_discard(struct attlsd_client *cl)
 	cl->qhead = 0;
 }
 
-/* Reads requests, or waits to write replies: never both, so a client
- * that does not read its replies cannot pile up more work. */
+/* Reads requests, or waits to write replies, or waits for the builder:
+ * never two at once, so a client that does not read its replies, or
+ * waits for an environment, cannot pile up more work. */
 static bool
 want(struct attlsd *d, struct attlsd_client *cl)
 {
 	struct epoll_event e;
 
 	memset(&e, 0, sizeof(e));
-	e.events = cl->qlen > 0 ? EPOLLOUT : EPOLLIN;
+	e.events = cl->building ? 0 : cl->qlen > 0 ? EPOLLOUT : EPOLLIN;
 	e.data.u64 = cl->slot + 2;
 	return epoll_ctl(d->epfd, EPOLL_CTL_MOD, cl->fd, &e) == 0;
 }
@@ -267,12 +268,15 @@ log_ring_denial(const char *msg)
  * Builds the connection record and hands it to a worker; fills r.  With
  * init_cookie non-zero the connection is an ApplicationControlled one whose
  * program asked for TLS: the worker answers that request when the
- * handshake ends, and *app_fd stays -1.
+ * handshake ends, and *app_fd stays -1.  g is the generation rule belongs
+ * to; built, when not NULL, is the builder's answer for the environment,
+ * else it is built (or found) here.
  */
 static enum at_rc
-protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
-    int tcp_fd, const struct ctl_addrs *addrs, const struct policy_rule *rule,
-    struct ctl_map_reply *r, int *app_fd, uint32_t init_cookie)
+protect(struct attlsd *d, struct attlsd_client *cl, struct attlsd_gen *g,
+    const struct ctl_map *m, int tcp_fd, const struct ctl_addrs *addrs,
+    const struct policy_rule *rule, struct ctl_map_reply *r, int *app_fd,
+    uint32_t init_cookie, const struct attlsd_build *built)
 {
 	const struct policy_actions *a = rule->actions;
 	const struct attlsd_env *env = NULL;
@@ -282,6 +286,7 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 	struct stat st;
 	SSL *ssl = NULL;
 	int sp[2] = { -1, -1 }, sslrc = 0, one = 1;
+	enum at_rc envrc;
 	uint32_t secs;
 
 	c = calloc(1, sizeof(*c));
@@ -292,27 +297,43 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 	memcpy(c->jobname, m->jobname, sizeof(c->jobname));
 	(void)snprintf(c->userid, sizeof(c->userid), "%s", cl->userid);
 	c->rule = rule;
-	c->gen = d->gen;
-	attlsd_gen_ref(d->gen);
+	c->gen = g;
+	attlsd_gen_ref(g);
 	c->trace = a->trace;
 	c->state = ENGINE_HANDSHAKING;
 	c->reply_fd = -1;
 	c->pending_app_fd = -1;
 	attlsd_conntab_add(&d->table, c);
 	ezd_map(c);
-	if (attlsd_envcache_failed(&d->envfail, d->gen->id, a, cl->userid, &sslrc, &err)) {
+	env = attlsd_envcache_ready(&d->envfail, g->id, a, cl->userid);
+	if (env == NULL && built == NULL &&
+	    attlsd_envcache_failed(&d->envfail, g->id, a, cl->userid,
+	    attlsd_envcache_stamp(d->db_file), &sslrc, &err)) {
 		c->state = ENGINE_FAILED;
 		ezd_conn_error(c, 5006, "Initial Handshake", err.msg);
 		goto refuse;
 	}
-	if (attlsd_gen_env(d->gen, rule, cl->userid, d->db, &env, &sslrc, &err) != AT_OK) {
+	if (env != NULL) {
+		envrc = AT_OK;
+	} else if (built != NULL) {
+		env = built->env;
+		envrc = built->rc;
+		sslrc = built->sslrc;
+		err = built->err;
+	} else {
+		envrc = attlsd_gen_env(g, rule, cl->userid, d->db, &env, &sslrc, &err);
+	}
+	if (envrc == AT_OK)
+		attlsd_envcache_built(&d->envfail, g->id, a, cl->userid, env);
+	if (envrc != AT_OK) {
 		char why[160];
 
-		attlsd_envcache_remember(&d->envfail, d->gen->id, a, cl->userid, sslrc, &err);
+		attlsd_envcache_remember(&d->envfail, g->id, a, cl->userid,
+		    attlsd_envcache_stamp(d->db_file), sslrc, &err);
 
 		(void)snprintf(why, sizeof(why), "no TLS environment: key ring %s (RC %d, "
 		    "see the lines above)", a->keyring != NULL ? a->keyring : "(none)", sslrc);
-		ezd_env_error(a->trace, attlsd_gen_grpid(d->gen, rule), 0, cl->userid, sslrc,
+		ezd_env_error(a->trace, attlsd_gen_grpid(g, rule), 0, cl->userid, sslrc,
 		    "Environment Master Init", "the key ring could not be used");
 		log_ring_denial(err.msg);
 		c->state = ENGINE_FAILED;
@@ -421,6 +442,81 @@ refuse:
 	return AT_OK;
 }
 
+/*
+ * A decision whose environment is not built yet waits for the builder
+ * thread, so reading the key ring does not hold every other client; the
+ * client's further requests wait with it.  False to decide here (the
+ * environment is known built or known failed, or no memory for a job).
+ */
+static bool
+defer(struct attlsd *d, struct attlsd_client *cl, uint32_t cookie, const struct ctl_map *m,
+    int tcp_fd, const struct ctl_addrs *addrs, const struct policy_rule *rule)
+{
+	const struct policy_actions *a = rule->actions;
+	struct attlsd_build *job;
+	struct at_err err;
+	int sslrc;
+
+	if (!d->builder.started ||
+	    attlsd_envcache_ready(&d->envfail, d->gen->id, a, cl->userid) != NULL ||
+	    attlsd_envcache_failed(&d->envfail, d->gen->id, a, cl->userid,
+	    attlsd_envcache_stamp(d->db_file), &sslrc, &err))
+		return false;
+	job = calloc(1, sizeof(*job));
+	if (job == NULL)
+		return false;
+	job->slot = cl->slot;
+	job->serial = cl->serial;
+	job->cookie = cookie;
+	job->gen = d->gen;
+	attlsd_gen_ref(d->gen);
+	job->rule = rule;
+	(void)snprintf(job->userid, sizeof(job->userid), "%s", cl->userid);
+	job->tcp_fd = tcp_fd;
+	job->m = *m;
+	job->addrs = *addrs;
+	cl->building = true;
+	if (!want(d, cl)) {
+		cl->building = false;
+		job->tcp_fd = -1;
+		attlsd_build_free(job);
+		return false;
+	}
+	attlsd_builder_give(&d->builder, job);
+	return true;
+}
+
+bool
+attlsd_control_finish(struct attlsd *d, struct attlsd_client *cl, struct attlsd_build *job)
+{
+	struct ctl_map_reply r = { 0 };
+	struct at_buf out;
+	struct at_err err;
+	int app_fd = -1, tcp_fd = job->tcp_fd;
+	bool ok;
+
+	cl->building = false;
+	job->tcp_fd = -1;
+	r.generation = job->gen->id;
+	(void)snprintf(r.rule, sizeof(r.rule), "%s", job->rule->name);
+	if (protect(d, cl, job->gen, &job->m, tcp_fd, &job->addrs, job->rule, &r, &app_fd, 0,
+	    job) == AT_OK) {
+		tcp_fd = -1;
+	} else {
+		r.verdict = CTL_REFUSED;
+		r.errnum = ENOMEM;
+	}
+	if (tcp_fd >= 0)
+		(void)close(tcp_fd);
+	at_buf_init(&out, CTL_MSG_MAX);
+	ok = ctl_encode_map_reply(&out, job->cookie, &r, &err) == AT_OK &&
+	    reply(d, cl, &out, &app_fd, app_fd >= 0 ? 1 : 0) == AT_OK && want(d, cl);
+	if (app_fd >= 0)
+		(void)close(app_fd);
+	at_buf_free(&out);
+	return ok;
+}
+
 static bool
 serve_map(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32_t cookie,
     int *fds, size_t nfds)
@@ -469,7 +565,11 @@ serve_map(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32_
 			/* The program keeps its TCP socket in cleartext until it asks
 			 * for TLS (TTLS_INIT_CONNECTION); attlsd keeps nothing. */
 			r.verdict = CTL_APPL_CONTROL;
-		} else if (protect(d, cl, &m, tcp_fd, &addrs, rule, &r, &app_fd, 0) == AT_OK) {
+		} else if (defer(d, cl, cookie, &m, tcp_fd, &addrs, rule)) {
+			at_buf_free(&out);
+			return true; /* answered when the environment is built */
+		} else if (protect(d, cl, d->gen, &m, tcp_fd, &addrs, rule, &r, &app_fd, 0,
+		    NULL) == AT_OK) {
 			tcp_fd = -1; /* protect() took it */
 		} else {
 			r.verdict = CTL_REFUSED;
@@ -595,7 +695,7 @@ serve_query_tcp(struct attlsd *d, struct attlsd_client *cl, uint32_t cookie,
 		/* protect() takes the duplicate, whatever it decides. */
 		dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 		rc = dup_fd < 0 ? AT_E_IO :
-		    protect(d, cl, &m, dup_fd, &addrs, rule, &mr, &app_fd, cookie);
+		    protect(d, cl, d->gen, &m, dup_fd, &addrs, rule, &mr, &app_fd, cookie, NULL);
 		if (rc == AT_E_NOMEM)
 			(void)close(dup_fd);
 		if (rc == AT_OK && mr.verdict == CTL_PROTECTED) {

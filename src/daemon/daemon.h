@@ -15,6 +15,7 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "daemon/builder.h"
 #include "daemon/conntab.h"
 #include "daemon/envcache.h"
 #include "daemon/gen.h"
@@ -47,6 +48,8 @@ struct attlsd_client {
 	uid_t uid;                    /* who sent the request being served */
 	pid_t pid;
 	bool resolved;                /* userid is the RACF user of uid */
+	bool building;                /* a CTL_MAP waits for the builder */
+	uint64_t serial;              /* tells this client from a later one in its slot */
 	char userid[16];
 	struct attlsd_out out[ATTLSD_CLIENT_QUEUE];
 	size_t qhead, qlen;           /* replies waiting, oldest at qhead */
@@ -83,7 +86,9 @@ struct attlsd {
 	int spare_fd;                 /* given up to accept-and-close at EMFILE */
 	time_t refused_log;           /* last "refusing a client" line (rate limit) */
 	size_t refused_quiet;         /* refusals since, not logged */
-	struct attlsd_envcache envfail; /* environments that failed, briefly */
+	struct attlsd_envcache envfail; /* environments built, and failed briefly */
+	struct attlsd_builder builder;
+	uint64_t next_serial;
 };
 
 /* Loads the policy again; on any error the installed one stays. */
@@ -96,6 +101,11 @@ AT_MUST_CHECK enum at_rc attlsd_refresh(struct attlsd *d, struct at_buf *report,
  * (SCM_CREDENTIALS), mapped to a RACF user when it changes.
  */
 bool attlsd_control_serve(struct attlsd *d, struct attlsd_client *cl);
+
+/* Answers the CTL_MAP of a job the builder finished; false when the
+ * client should go.  The caller frees the job. */
+bool attlsd_control_finish(struct attlsd *d, struct attlsd_client *cl,
+    struct attlsd_build *job);
 
 /* Sends what waits in the client's reply queue; false when it should go. */
 bool attlsd_control_flush(struct attlsd *d, struct attlsd_client *cl);
