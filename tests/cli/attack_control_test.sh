@@ -2,7 +2,8 @@
 # users with no authority (setpriv to uids without a passwd entry):
 #   1. malformed requests carrying descriptors leave none open in attlsd;
 #   2. a client that floods requests and never reads the replies does not
-#      stop a protected connection of someone else;
+#      stop a protected connection of someone else, and neither does a key
+#      ring that takes long to read;
 #   3. one user holding thousands of control connections does not keep
 #      another user (or root) from getting decisions;
 #   4. a process that drops root after connecting is decided as its new
@@ -34,6 +35,8 @@ nfds() { ls "/proc/$1/fd" | wc -l; }
 
 make_pki "$D"
 cp "$D/ca.pem" "$D/client-ring.pem"
+# A key ring that takes as long to read as the test likes: a FIFO.
+mkfifo "$D/slow-ring.pem"
 cat > "$D/policy" <<POLICY
 TTLSRule ClientRule
 {
@@ -61,6 +64,27 @@ TTLSRule RootOnly
   Direction Outbound
   Priority 200
   TTLSGroupActionRef off
+}
+TTLSRule SlowRule
+{
+  RemotePortRange 1024-65535
+  Jobname SLOW*
+  Direction Outbound
+  Priority 95
+  TTLSGroupActionRef grp
+  TTLSEnvironmentActionRef slowenv
+}
+TTLSEnvironmentAction slowenv
+{
+  HandshakeRole Client
+  TTLSKeyringParms
+  {
+    Keyring $D/slow-ring.pem
+  }
+  TTLSEnvironmentAdvancedParms
+  {
+    HostReferenceIdDNS localhost
+  }
 }
 TTLSGroupAction grp
 {
@@ -146,6 +170,33 @@ printf 'took %s s\n' $((t1 - t0)) > "$out"
 expect_ok "  promptly" test $((t1 - t0)) -le 5
 expect_ok "status during the flood" timeout 10 attls status
 kill $bg 2>/dev/null; wait $bg 2>/dev/null; bg=
+
+# 2b. A key ring that is slow to read stalls only the connections that
+# need it, not the decisions for others.
+# Its own TLS server: s_server serves one connection at a time.
+openssl s_server -accept 0 -cert "$D/srv.crt" -key "$D/srv.key" -www -naccept 1 \
+	> "$D/s_server2.out" 2>&1 &
+ssrv2=$!
+i=0
+until grep -q ACCEPT "$D/s_server2.out"; do i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.05; done
+sport2=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$D/s_server2.out")
+printf 'GET / HTTP/1.0\r\n\r\n' > "$D/get"
+attls-testpeer -j SLOW1 connect "$sport2" < "$D/get" > "$D/slow.out" 2> "$D/slow.err" &
+slow=$!
+sleep 0.5
+t0=$(date +%s)
+expect_ok "a protected connection while a ring is being read" protected_get
+expect_out "  it got TLS" "s_server"
+t1=$(date +%s)
+printf 'took %s s\n' $((t1 - t0)) > "$out"
+expect_ok "  promptly" test $((t1 - t0)) -le 5
+expect_ok "status while a ring is being read" timeout 10 attls status
+cat "$D/client-ring.pem" > "$D/slow-ring.pem"
+wait $slow
+cat "$D/slow.err" "$D/slow.out" > "$out"
+expect_out "the slow connection got its answer" "verdict: PROTECTED SlowRule"
+expect_out "  and TLS" "s_server"
+kill $ssrv2 2>/dev/null; wait $ssrv2 2>/dev/null
 
 # 3. One user holds thousands of control connections; others still decide.
 ( ulimit -n 8192; as_bg $UA attls-ctlattack hold 5000 30 ) > "$D/hold.out" 2>&1 &
