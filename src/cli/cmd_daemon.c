@@ -16,9 +16,12 @@ usage(const char *cmd, FILE *out)
 {
 	if (strcmp(cmd, "status") == 0)
 		fprintf(out, "usage: attls status [--socket PATH]\n\n"
-		    "Shows the policy generation attlsd has installed and every protected\n"
-		    "connection: id, addresses, job name, user, rule, state, protocol,\n"
-		    "cipher, peer certificate subject and bytes each way.\n");
+		    "Shows the policy generation attlsd has installed and the protected\n"
+		    "connections: id, addresses, job name, user, rule, state, protocol,\n"
+		    "cipher, peer certificate subject and bytes each way.  A user sees the\n"
+		    "connections made under its own user; every connection is shown to\n"
+		    "root, attlsd's user, and users with READ to the SERVAUTH resource\n"
+		    "EZB.NETSTAT.sysname.TCPIP.TTLS.\n");
 	else
 		fprintf(out, "usage: attls refresh [--socket PATH]\n\n"
 		    "Asks attlsd to read its policy again (as SIGHUP does).  A policy with\n"

@@ -1,10 +1,13 @@
 /*
- * io.c - sendmsg/recvmsg with SCM_RIGHTS for the control protocol.
+ * io.c - sendmsg/recvmsg with SCM_RIGHTS and SCM_CREDENTIALS for the
+ * control protocol.
  */
+#define _GNU_SOURCE /* struct ucred */
 #include "ctl/io.h"
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -28,14 +31,25 @@ ctl_socket_path(void)
 	return p != NULL && p[0] != '\0' ? p : CTL_DEFAULT_SOCKET;
 }
 
+/*
+ * Every message carries the sender's credentials (SCM_CREDENTIALS), so
+ * the daemon knows who asks at the moment of each request, not who
+ * opened the connection: a process that changed its user since keeps no
+ * authority it gave up.  The kernel refuses credentials the sender does
+ * not hold.  The socket is the caller's: when it is non-blocking a full
+ * peer gives AT_E_BUSY rather than a wait.
+ */
 enum at_rc
 ctl_send(int sock, const struct at_buf *msg, const int *fds, size_t nfds,
     struct at_err *err)
 {
 	union {
-		char buf[CMSG_SPACE(sizeof(int) * CTL_MAX_FDS)];
+		char buf[CMSG_SPACE(sizeof(struct ucred)) +
+		    CMSG_SPACE(sizeof(int) * CTL_MAX_FDS)];
 		struct cmsghdr align;
 	} control;
+	struct ucred uc;
+	struct cmsghdr *cm;
 	struct iovec iov;
 	struct msghdr mh;
 	ssize_t n;
@@ -49,12 +63,19 @@ ctl_send(int sock, const struct at_buf *msg, const int *fds, size_t nfds,
 	iov.iov_len = msg->len;
 	mh.msg_iov = &iov;
 	mh.msg_iovlen = 1;
+	mh.msg_control = control.buf;
+	mh.msg_controllen = CMSG_SPACE(sizeof(uc)) +
+	    (nfds > 0 ? CMSG_SPACE(sizeof(int) * nfds) : 0);
+	uc.pid = getpid();
+	uc.uid = geteuid();
+	uc.gid = getegid();
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_CREDENTIALS;
+	cm->cmsg_len = CMSG_LEN(sizeof(uc));
+	memcpy(CMSG_DATA(cm), &uc, sizeof(uc));
 	if (nfds > 0) {
-		struct cmsghdr *cm;
-
-		mh.msg_control = control.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-		cm = CMSG_FIRSTHDR(&mh);
+		cm = CMSG_NXTHDR(&mh, cm);
 		cm->cmsg_level = SOL_SOCKET;
 		cm->cmsg_type = SCM_RIGHTS;
 		cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
@@ -63,6 +84,8 @@ ctl_send(int sock, const struct at_buf *msg, const int *fds, size_t nfds,
 	do
 		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return at_err_setx(err, AT_E_BUSY, "the control socket's peer is not reading");
 	if (n < 0)
 		return at_err_set(err, AT_E_IO, "sending to the control socket");
 	if ((size_t)n != msg->len)
@@ -70,43 +93,86 @@ ctl_send(int sock, const struct at_buf *msg, const int *fds, size_t nfds,
 	return AT_OK;
 }
 
-static void
-take_fds(struct msghdr *mh, int *fds, size_t *nfds)
+/*
+ * Takes every descriptor out of every SCM_RIGHTS block, wherever it sits
+ * among the control messages: the first CTL_MAX_FDS into fds, the rest
+ * closed, so nothing a sender slips in stays open here.  Takes the first
+ * SCM_CREDENTIALS block into *cred.  Returns the number of descriptors
+ * the sender sent in all.
+ */
+static size_t
+take_cmsgs(struct msghdr *mh, int *fds, size_t *nfds, struct ucred *cred, bool *have_cred)
 {
 	struct cmsghdr *cm;
+	size_t total = 0;
 
 	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm)) {
 		size_t i, n;
 
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_len < CMSG_LEN(0))
+			continue;
+		if (cm->cmsg_type == SCM_CREDENTIALS &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(*cred))) {
+			if (!*have_cred)
+				memcpy(cred, CMSG_DATA(cm), sizeof(*cred));
+			*have_cred = true;
+			continue;
+		}
+		if (cm->cmsg_type != SCM_RIGHTS)
 			continue;
 		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 		for (i = 0; i < n; i++) {
 			int fd;
 
 			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+			total++;
 			if (*nfds < CTL_MAX_FDS)
 				fds[(*nfds)++] = fd;
 			else
 				(void)close(fd);
 		}
 	}
+	return total;
+}
+
+static void
+close_all(int *fds, size_t *nfds)
+{
+	size_t i;
+
+	for (i = 0; i < *nfds; i++)
+		(void)close(fds[i]);
+	*nfds = 0;
 }
 
 enum at_rc
 ctl_recv(int sock, struct at_buf *in, int *fds, size_t *nfds, int timeout_ms,
     struct at_err *err)
 {
+	return ctl_recv_cred(sock, in, fds, nfds, NULL, timeout_ms, err);
+}
+
+enum at_rc
+ctl_recv_cred(int sock, struct at_buf *in, int *fds, size_t *nfds, struct ctl_cred *cred,
+    int timeout_ms, struct at_err *err)
+{
+	/* Room for more than a sender may send, so an excess shows as a
+	 * count and is closed here rather than lost to MSG_CTRUNC. */
 	union {
-		char buf[CMSG_SPACE(sizeof(int) * (CTL_MAX_FDS + 2))];
+		char buf[CMSG_SPACE(sizeof(struct ucred)) +
+		    CMSG_SPACE(sizeof(int) * (CTL_MAX_FDS + 14))];
 		struct cmsghdr align;
 	} control;
+	struct ucred uc;
 	struct iovec iov;
 	struct msghdr mh;
+	bool have_cred = false;
 	ssize_t n;
-	size_t i;
+	size_t sent;
 
 	*nfds = 0;
+	if (cred != NULL)
+		memset(cred, 0, sizeof(*cred));
 	at_buf_reset(in);
 	if (in->max < CTL_MSG_MAX)
 		return at_err_setx(err, AT_E_INTERNAL, "receive buffer below the message size");
@@ -126,6 +192,7 @@ ctl_recv(int sock, struct at_buf *in, int *fds, size_t *nfds, int timeout_ms,
 			    "within %d ms", timeout_ms);
 	}
 	memset(&mh, 0, sizeof(mh));
+	memset(&uc, 0, sizeof(uc));
 	iov.iov_base = in->data;
 	iov.iov_len = CTL_MSG_MAX;
 	mh.msg_iov = &iov;
@@ -135,16 +202,33 @@ ctl_recv(int sock, struct at_buf *in, int *fds, size_t *nfds, int timeout_ms,
 	do
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return at_err_setx(err, AT_E_BUSY, "nothing to read on the control socket");
 	if (n < 0)
 		return at_err_set(err, AT_E_IO, "receiving from the control socket");
-	take_fds(&mh, fds, nfds);
-	if (n == 0 && *nfds == 0)
+	/* Descriptors first, whatever else is wrong: each error below
+	 * closes them, so a bad message leaves nothing open. */
+	sent = take_cmsgs(&mh, fds, nfds, &uc, &have_cred);
+	if (n == 0 && sent == 0)
 		return at_err_setx(err, AT_E_IO, "the control socket was closed");
 	if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) {
-		for (i = 0; i < *nfds; i++)
-			(void)close(fds[i]);
-		*nfds = 0;
+		close_all(fds, nfds);
 		return at_err_setx(err, AT_E_INPUT, "control message too long");
+	}
+	if (sent > CTL_MAX_FDS) {
+		close_all(fds, nfds);
+		return at_err_setx(err, AT_E_INPUT, "control message with %zu descriptors "
+		    "(at most %d)", sent, CTL_MAX_FDS);
+	}
+	if (cred != NULL) {
+		if (!have_cred) {
+			close_all(fds, nfds);
+			return at_err_setx(err, AT_E_INPUT, "control message without the "
+			    "sender's credentials");
+		}
+		cred->pid = uc.pid;
+		cred->uid = uc.uid;
+		cred->gid = uc.gid;
 	}
 	in->len = (size_t)n;
 	in->data[in->len] = '\0';

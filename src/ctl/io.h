@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "common/buf.h"
 #include "common/err.h"
@@ -23,10 +24,19 @@
  */
 const char *ctl_socket_path(void);
 
+/* Who sent a message, as the kernel vouches for it (SCM_CREDENTIALS). */
+struct ctl_cred {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+};
+
 /*
  * Sends one whole encoded message with up to CTL_MAX_FDS descriptors
- * (which stay open in the sender).  Never raises SIGPIPE.
- * Returns AT_OK, AT_E_IO (the message says why), AT_E_INPUT (too many fds).
+ * (which stay open in the sender) and the sender's credentials (process
+ * id, effective user and group; SCM_CREDENTIALS).  Never raises SIGPIPE.
+ * Returns AT_OK, AT_E_IO (the message says why), AT_E_INPUT (too many
+ * fds), AT_E_BUSY (a non-blocking socket whose peer is not reading).
  */
 AT_MUST_CHECK enum at_rc ctl_send(int sock, const struct at_buf *msg, const int *fds,
     size_t nfds, struct at_err *err);
@@ -38,10 +48,20 @@ AT_MUST_CHECK enum at_rc ctl_send(int sock, const struct at_buf *msg, const int 
  * timeout_ms < 0 waits without limit.  A message cut short by the buffer
  * is refused and its descriptors closed.
  * Returns AT_OK; AT_E_IO (EOF is reported as "closed"); AT_E_BUSY on
- * timeout; AT_E_INPUT for a truncated message.
+ * timeout (or nothing to read on a non-blocking socket); AT_E_INPUT for a
+ * truncated message or one with more than CTL_MAX_FDS descriptors.  On
+ * every error no received descriptor stays open.
  */
 AT_MUST_CHECK enum at_rc ctl_recv(int sock, struct at_buf *in, int *fds, size_t *nfds,
     int timeout_ms, struct at_err *err);
+
+/*
+ * ctl_recv, and when cred is not NULL the sender's credentials too: the
+ * receiving socket must have SO_PASSCRED set, and a message that arrives
+ * without credentials is refused (AT_E_INPUT, descriptors closed).
+ */
+AT_MUST_CHECK enum at_rc ctl_recv_cred(int sock, struct at_buf *in, int *fds,
+    size_t *nfds, struct ctl_cred *cred, int timeout_ms, struct at_err *err);
 
 /*
  * Connects a new close-on-exec SOCK_SEQPACKET socket to path.  connect_fn

@@ -6,7 +6,8 @@
  * Transport: an AF_UNIX SOCK_SEQPACKET socket, so every message keeps its
  * boundaries and may carry descriptors (SCM_RIGHTS).  A client sends one
  * request and reads one reply carrying the same cookie.  The daemon takes
- * the client's identity from SO_PEERCRED, never from a message.
+ * the user of each request from the credentials the kernel attaches to it
+ * (SCM_CREDENTIALS, sent by ctl_send), never from a message's body.
  *
  * Wire format: a 16-byte header (magic "ATLS", version, type, cookie, body
  * length; big-endian), then the body fields in the order the structs below

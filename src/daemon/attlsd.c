@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE /* struct ucred, getopt_long */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <signal.h>
@@ -13,10 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/ssl.h>
@@ -31,6 +35,8 @@
 #include "saf/db.h"
 
 #define DEFAULT_CONFIG "/etc/attls/pagent.conf"
+/* epoll data: 0 the listening socket, 1 signals, 2.. client slots. */
+#define ATTLSD_EV_BUILDER UINT64_MAX
 
 static void
 usage(FILE *out)
@@ -38,6 +44,7 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: attlsd [-f] [-c PAGENT.CONF | -p POLICY...] [--socket PATH] [--db PATH]\n"
 	    "              [--workers N] [--ready-fd FD] [--no-ktls]\n"
+	    "              [--max-clients-per-user N] [--fd-reserve N]\n"
 	    "       attlsd --remove-summary [--socket PATH]\n"
 	    "\n"
 	    "Runs AT-TLS for the programs started under the attls shim (libattls.so).\n"
@@ -53,6 +60,12 @@ usage(FILE *out)
 	    "      --ready-fd FD   write \"READY\\n\" to FD once the policy is installed\n"
 	    "      --no-ktls       keep record encryption in attlsd even where the kernel\n"
 	    "                      offers TLS (by default it is used when available)\n"
+	    "      --max-clients-per-user N\n"
+	    "                      control connections one user may hold (default %d;\n"
+	    "                      0: no limit; root and attlsd's user are not counted)\n"
+	    "      --fd-reserve N  descriptors kept for the control socket: a protected\n"
+	    "                      connection that would leave fewer is refused\n"
+	    "                      (default %d)\n"
 	    "  -f, --foreground    also log to standard error\n"
 	    "  -n, --check         check the configuration and exit (0 when it is usable)\n"
 	    "      --remove-summary  remove the policy summary a stopped attlsd left, so\n"
@@ -62,7 +75,8 @@ usage(FILE *out)
 	    "SIGHUP re-reads the policy (as 'attls refresh'); a policy with errors is\n"
 	    "refused and the installed one stays.  SIGTERM stops the daemon; the policy\n"
 	    "summary stays, so connections its rules cover are refused until attlsd runs\n"
-	    "again (or --remove-summary).\n");
+	    "again (or --remove-summary).\n",
+	    ATTLSD_DEFAULT_CLIENTS_PER_USER, ATTLSD_DEFAULT_FD_RESERVE);
 }
 
 static void
@@ -227,6 +241,71 @@ resolve_user(struct attlsd *d, struct attlsd_client *cl)
 	(void)snprintf(cl->userid, sizeof(cl->userid), "%s", name);
 }
 
+void
+attlsd_client_identify(struct attlsd *d, struct attlsd_client *cl)
+{
+	resolve_user(d, cl);
+}
+
+/* Logs a refusal at most once a second, with how many were not logged:
+ * a flood must not become a flood of log lines. */
+static void
+log_refused(struct attlsd *d, const char *what, const char *why)
+{
+	time_t now = time(NULL);
+
+	if (now == d->refused_log) {
+		d->refused_quiet++;
+		return;
+	}
+	attlsd_log(LOG_WARNING, false, "attlsd: refusing %s: %s (%zu more refusals since "
+	    "the last such line)", what, why, d->refused_quiet);
+	d->refused_log = now;
+	d->refused_quiet = 0;
+}
+
+bool
+attlsd_fd_room(struct attlsd *d, int highest)
+{
+	/* The kernel gives out the lowest free number, so a descriptor
+	 * numbered N means N below it are open. */
+	if (d->fd_limit <= 0 || (size_t)highest + d->fd_reserve < (size_t)d->fd_limit)
+		return true;
+	log_refused(d, "a protected connection", "fewer descriptors are left than the "
+	    "reserve kept for the control socket (raise LimitNOFILE)");
+	return false;
+}
+
+/*
+ * At the descriptor limit, a pending connection would keep the listening
+ * socket readable forever: give up the spare descriptor, take the
+ * connection and close it, and keep the spare again.
+ */
+static void
+shed_client(struct attlsd *d)
+{
+	int fd;
+
+	if (d->spare_fd >= 0)
+		(void)close(d->spare_fd);
+	fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0)
+		(void)close(fd);
+	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	log_refused(d, "a control connection", "attlsd is out of descriptors");
+}
+
+static size_t
+clients_of(const struct attlsd *d, uid_t uid)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ATTLSD_MAX_CLIENTS; i++)
+		if (d->clients[i] != NULL && d->clients[i]->peer_uid == uid)
+			n++;
+	return n;
+}
+
 static void
 add_client(struct attlsd *d)
 {
@@ -235,25 +314,48 @@ add_client(struct attlsd *d)
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	size_t slot;
-	int fd;
+	int fd, one = 1;
 
-	fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd < 0)
+	fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE)
+			shed_client(d);
 		return;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) != 0) {
+		log_refused(d, "a control connection", "no peer credentials");
+		(void)close(fd);
+		return;
+	}
+	/* A user holds at most clients_per_user connections, so one user
+	 * cannot take every slot; root and the daemon's user are bounded by
+	 * the table alone. */
+	if (d->clients_per_user > 0 && cred.uid != 0 && cred.uid != geteuid() &&
+	    clients_of(d, cred.uid) >= d->clients_per_user) {
+		char what[64];
+
+		(void)snprintf(what, sizeof(what), "a control connection from uid %lu",
+		    (unsigned long)cred.uid);
+		log_refused(d, what, "the user already holds as many as one user may "
+		    "(--max-clients-per-user)");
+		(void)close(fd);
+		return;
+	}
 	for (slot = 0; slot < ATTLSD_MAX_CLIENTS && d->clients[slot] != NULL; slot++)
 		;
 	cl = slot < ATTLSD_MAX_CLIENTS ? calloc(1, sizeof(*cl)) : NULL;
-	if (cl == NULL || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
-		attlsd_log(LOG_WARNING, false, "attlsd: refusing a client (%s)",
-		    cl == NULL ? "too many clients" : "no peer credentials");
-		free(cl);
+	if (cl == NULL) {
+		log_refused(d, "a control connection", "every client slot is taken");
 		(void)close(fd);
 		return;
 	}
 	cl->fd = fd;
+	cl->slot = slot;
+	cl->serial = ++d->next_serial;
+	cl->peer_uid = cred.uid;
 	cl->uid = cred.uid;
 	cl->pid = cred.pid;
-	resolve_user(d, cl);
 	e.data.u64 = slot + 2;
 	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &e) != 0) {
 		(void)close(fd);
@@ -270,8 +372,29 @@ drop_client(struct attlsd *d, size_t slot)
 
 	(void)epoll_ctl(d->epfd, EPOLL_CTL_DEL, cl->fd, NULL);
 	(void)close(cl->fd);
+	attlsd_control_discard(cl);
 	free(cl);
 	d->clients[slot] = NULL;
+}
+
+/* Answers the decisions whose environments the builder has finished. */
+static void
+finish_builds(struct attlsd *d)
+{
+	struct attlsd_build *job, *next;
+
+	for (job = attlsd_builder_take(&d->builder); job != NULL; job = next) {
+		struct attlsd_client *cl = job->slot < ATTLSD_MAX_CLIENTS ?
+		    d->clients[job->slot] : NULL;
+
+		next = job->next;
+		/* A client that went meanwhile gets nothing: the job's socket
+		 * is closed, as the shim's own copy is refused. */
+		if (cl != NULL && cl->serial == job->serial && cl->building &&
+		    !attlsd_control_finish(d, cl, job))
+			drop_client(d, job->slot);
+		attlsd_build_free(job);
+	}
 }
 
 static void
@@ -315,7 +438,9 @@ loop(struct attlsd *d)
 			return 1;
 		}
 		for (i = 0; i < n; i++) {
-			if (ev[i].data.u64 == 0) {
+			if (ev[i].data.u64 == ATTLSD_EV_BUILDER) {
+				finish_builds(d);
+			} else if (ev[i].data.u64 == 0) {
 				add_client(d);
 			} else if (ev[i].data.u64 == 1) {
 				struct signalfd_siginfo si;
@@ -329,8 +454,19 @@ loop(struct attlsd *d)
 					continue; /* logged; the installed policy stays */
 			} else {
 				size_t slot = (size_t)ev[i].data.u64 - 2;
+				struct attlsd_client *cl = d->clients[slot];
+				bool keep;
 
-				if (d->clients[slot] != NULL && !attlsd_control_serve(d, d->clients[slot]))
+				if (cl == NULL)
+					continue;
+				if (cl->building)
+					keep = (ev[i].events & (EPOLLERR | EPOLLHUP)) == 0;
+				else if (cl->qlen > 0)
+					keep = (ev[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) == 0 ||
+					    attlsd_control_flush(d, cl);
+				else
+					keep = attlsd_control_serve(d, cl);
+				if (!keep)
 					drop_client(d, slot);
 			}
 		}
@@ -352,6 +488,8 @@ parse_args(struct attlsd *d, int argc, char **argv, bool *fg, bool *check, struc
 		{ "check", no_argument, NULL, 'n' },
 		{ "no-ktls", no_argument, NULL, 'K' },
 		{ "remove-summary", no_argument, NULL, 'X' },
+		{ "max-clients-per-user", required_argument, NULL, 'U' },
+		{ "fd-reserve", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -381,6 +519,18 @@ parse_args(struct attlsd *d, int argc, char **argv, bool *fg, bool *check, struc
 			break;
 		case 'K': d->no_ktls = true; break;
 		case 'X': d->remove_summary = true; break;
+		case 'U':
+			if (at_parse_u64(at_str_c(optarg), 0, ATTLSD_MAX_CLIENTS,
+			    "--max-clients-per-user", &v, err) != AT_OK)
+				return AT_E_INPUT;
+			d->clients_per_user = (size_t)v;
+			break;
+		case 'F':
+			if (at_parse_u64(at_str_c(optarg), 8, 65536, "--fd-reserve", &v,
+			    err) != AT_OK)
+				return AT_E_INPUT;
+			d->fd_reserve = (size_t)v;
+			break;
 		case 'f': *fg = true; break;
 		case 'n': *check = true; break;
 		case 'h': usage(stdout); exit(0);
@@ -416,7 +566,7 @@ open_db(struct attlsd *d, struct at_err *err)
 		path = "/var/lib/attls/saf.db";
 	if (stat(path, &st) != 0) {
 		attlsd_log(LOG_WARNING, false, "attlsd: no security database at %s: SAF key "
-		    "rings cannot be opened, user ids are login names", path);
+		    "rings cannot be opened, and every program is an undefined user (?UID)", path);
 		return AT_OK;
 	}
 	if (strlen(path) >= sizeof(d->db_file))
@@ -462,6 +612,12 @@ start(struct attlsd *d, struct at_err *err)
 			return rc;
 		}
 	}
+	rc = attlsd_builder_start(&d->builder, d->db_file[0] != '\0' ? d->db_file : NULL, err);
+	if (rc != AT_OK)
+		return rc;
+	e.data.u64 = ATTLSD_EV_BUILDER;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->builder.evfd, &e) != 0)
+		return at_err_set(err, AT_E_IO, "epoll_ctl");
 	rc = attlsd_control_listen(d, err);
 	if (rc != AT_OK)
 		return rc;
@@ -495,6 +651,67 @@ log_ktls(struct attlsd *d)
 		    "are encrypted in attlsd", why);
 }
 
+/*
+ * Every protected connection holds descriptors in attlsd, so the soft
+ * limit goes up to the hard one (systemd's 1024 soft limit would let a
+ * few hundred idle peers stop protection).  The reserve stays free for
+ * the control socket, and one spare descriptor lets a connection be
+ * refused at the limit instead of spinning on it.
+ */
+static void
+raise_nofile(struct attlsd *d)
+{
+	struct rlimit rl;
+	rlim_t was;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		attlsd_log(LOG_WARNING, false, "attlsd: reading the descriptor limit: %s",
+		    strerror(errno));
+		return;
+	}
+	was = rl.rlim_cur;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+			attlsd_log(LOG_WARNING, false, "attlsd: raising the descriptor limit to "
+			    "%llu: %s", (unsigned long long)rl.rlim_max, strerror(errno));
+			rl.rlim_cur = was;
+		}
+	}
+	d->fd_limit = rl.rlim_cur > (rlim_t)INT32_MAX ? INT32_MAX : (int)rl.rlim_cur;
+	if (d->fd_reserve > (size_t)d->fd_limit / 4) {
+		attlsd_log(LOG_WARNING, false, "attlsd: descriptor reserve %zu is more than a "
+		    "quarter of the limit %d; using %d", d->fd_reserve, d->fd_limit,
+		    d->fd_limit / 4);
+		d->fd_reserve = (size_t)d->fd_limit / 4;
+	}
+	attlsd_log(LOG_INFO, false, "attlsd: descriptor limit %d (was %llu, hard limit %llu); "
+	    "%zu kept for the control socket; at most %zu control connections per user%s",
+	    d->fd_limit, (unsigned long long)was, (unsigned long long)rl.rlim_max,
+	    d->fd_reserve, d->clients_per_user, d->clients_per_user == 0 ? " (no limit)" : "");
+}
+
+enum at_rc
+attlsd_netstat_resource(char *out, size_t cap)
+{
+	struct utsname u;
+	char sys[9];
+	size_t i;
+	int n;
+
+	/* sysname: the host name's first label, upper-cased, at most eight
+	 * characters as a z/OS system name; tcpname: the one stack. */
+	if (uname(&u) != 0)
+		return AT_E_IO;
+	for (i = 0; i < 8 && u.nodename[i] != '\0' && u.nodename[i] != '.'; i++)
+		sys[i] = (char)(u.nodename[i] >= 'a' && u.nodename[i] <= 'z' ?
+		    u.nodename[i] - 32 : u.nodename[i]);
+	sys[i] = '\0';
+	n = snprintf(out, cap, "EZB.NETSTAT.%s.%s.TTLS", i > 0 ? sys : "LINUX",
+	    ATTLSD_TCPNAME);
+	return n > 0 && (size_t)n < cap ? AT_OK : AT_E_TOOBIG;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -506,7 +723,10 @@ main(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	d.ready_fd = -1;
-	d.listen_fd = d.epfd = d.sigfd = -1;
+	d.listen_fd = d.epfd = d.sigfd = d.spare_fd = -1;
+	d.builder.evfd = -1;
+	d.clients_per_user = ATTLSD_DEFAULT_CLIENTS_PER_USER;
+	d.fd_reserve = ATTLSD_DEFAULT_FD_RESERVE;
 	d.next_gen = 1;
 	if (parse_args(&d, argc, argv, &fg, &check, &err) != AT_OK) {
 		fprintf(stderr, "attlsd: %s\n", err.msg);
@@ -531,6 +751,8 @@ main(int argc, char **argv)
 		status = 0;
 		goto out;
 	}
+	raise_nofile(&d);
+	d.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (start(&d, &err) != AT_OK) {
 		attlsd_log(LOG_ERR, false, "attlsd: %s", err.msg);
 		goto out;
@@ -544,6 +766,7 @@ main(int argc, char **argv)
 out:
 	/* Workers exist only once start() ran; a refused first policy ends
 	 * before that. */
+	attlsd_builder_stop(&d.builder);
 	for (i = 0; d.workers != NULL && i < d.nworkers; i++)
 		attlsd_worker_stop(&d.workers[i]);
 	for (i = 0; i < ATTLSD_MAX_CLIENTS; i++)
@@ -560,6 +783,8 @@ out:
 		(void)close(d.epfd);
 	if (d.sigfd >= 0)
 		(void)close(d.sigfd);
+	if (d.spare_fd >= 0)
+		(void)close(d.spare_fd);
 	attlsd_log_close();
 	return status;
 }

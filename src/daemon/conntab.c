@@ -271,14 +271,27 @@ state_name(enum engine_state s)
 enum at_rc
 attlsd_conntab_format(struct attlsd_conntab *t, struct at_buf *out)
 {
+	return attlsd_conntab_format_user(t, NULL, out);
+}
+
+enum at_rc
+attlsd_conntab_format_user(struct attlsd_conntab *t, const char *userid, struct at_buf *out)
+{
 	struct attlsd_conn *c;
 	enum at_rc rc = AT_OK;
+	size_t n = 0;
 
 	(void)pthread_mutex_lock(&t->lock);
-	rc = at_buf_printf(out, "connections: %zu\n", t->count);
+	for (c = t->head; c != NULL; c = c->next)
+		if (userid == NULL || strcmp(c->userid, userid) == 0)
+			n++;
+	rc = at_buf_printf(out, "connections: %zu\n", n);
 	for (c = t->head; c != NULL && rc == AT_OK; c = c->next) {
 		char l[80], r[80];
 		const char *cn = c->cipher != 0 ? policy_cipher_name(c->cipher) : NULL;
+
+		if (userid != NULL && strcmp(c->userid, userid) != 0)
+			continue;
 
 		attlsd_addr_text(&c->addrs, true, l, sizeof(l));
 		attlsd_addr_text(&c->addrs, false, r, sizeof(r));

@@ -121,6 +121,9 @@ bool attlsd_conntab_owner(struct attlsd_conntab *t, ino_t ino, uint32_t *id,
 
 /* Appends the `attls status` table. */
 AT_MUST_CHECK enum at_rc attlsd_conntab_format(struct attlsd_conntab *t, struct at_buf *out);
+/* The same, only the connections mapped for userid (every one when NULL). */
+AT_MUST_CHECK enum at_rc attlsd_conntab_format_user(struct attlsd_conntab *t,
+    const char *userid, struct at_buf *out);
 
 /* "192.168.17.220..2445" style text of one side of addrs. */
 void attlsd_addr_text(const struct ctl_addrs *a, bool local, char *out, size_t outsz);

@@ -4,8 +4,10 @@
  * the operator's requests (CTL_STATUS, CTL_REFRESH).
  *
  * Nothing in a request is trusted for identity: the user is the one the
- * kernel reports for the client's socket (SO_PEERCRED), mapped through the
- * security manager; a descriptor is checked to be what it claims to be.
+ * kernel vouches for in each message (SCM_CREDENTIALS), mapped through the
+ * security manager; a descriptor is checked to be what it claims to be,
+ * and every descriptor a request brings is closed on every path that does
+ * not keep it.  Replies never block the control thread.
  */
 #define _GNU_SOURCE /* struct ucred */
 #include "daemon/daemon.h"
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -30,6 +33,7 @@
 #include "engine/ktls.h"
 #include "engine/sesscache.h"
 #include "engine/tlsctx.h"
+#include "saf/access.h"
 
 enum at_rc
 attlsd_control_listen(struct attlsd *d, struct at_err *err)
@@ -68,15 +72,112 @@ attlsd_control_listen(struct attlsd *d, struct at_err *err)
 	return AT_OK;
 }
 
-static enum at_rc
-reply(int fd, struct at_buf *msg, const int *fds, size_t nfds)
+static void
+out_free(struct attlsd_out *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nfds; i++)
+		(void)close(o->fds[i]);
+	o->nfds = 0;
+	at_buf_free(&o->msg);
+}
+
+void
+attlsd_control_discard(struct attlsd_client *cl)
+{
+	while (cl->qlen > 0) {
+		out_free(&cl->out[cl->qhead]);
+		cl->qhead = (cl->qhead + 1) % ATTLSD_CLIENT_QUEUE;
+		cl->qlen--;
+	}
+	cl->qhead = 0;
+}
+
+/* Reads requests, or waits to write replies, or waits for the builder:
+ * never two at once, so a client that does not read its replies, or
+ * waits for an environment, cannot pile up more work. */
+static bool
+want(struct attlsd *d, struct attlsd_client *cl)
+{
+	struct epoll_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.events = cl->building ? 0 : cl->qlen > 0 ? EPOLLOUT : EPOLLIN;
+	e.data.u64 = cl->slot + 2;
+	return epoll_ctl(d->epfd, EPOLL_CTL_MOD, cl->fd, &e) == 0;
+}
+
+bool
+attlsd_control_flush(struct attlsd *d, struct attlsd_client *cl)
 {
 	struct at_err err;
-	enum at_rc rc = ctl_send(fd, msg, fds, nfds, &err);
+	enum at_rc rc;
 
-	if (rc != AT_OK)
+	while (cl->qlen > 0) {
+		struct attlsd_out *o = &cl->out[cl->qhead];
+
+		rc = ctl_send(cl->fd, &o->msg, o->fds, o->nfds, &err);
+		if (rc == AT_E_BUSY)
+			return true;
+		out_free(o);
+		cl->qhead = (cl->qhead + 1) % ATTLSD_CLIENT_QUEUE;
+		cl->qlen--;
+		if (rc != AT_OK) {
+			attlsd_log(LOG_WARNING, false, "attlsd: replying to pid %ld: %s",
+			    (long)cl->pid, err.msg);
+			return false;
+		}
+	}
+	return want(d, cl);
+}
+
+/*
+ * Replies without ever waiting: the control thread serves every client,
+ * so one that does not read must not hold it in sendmsg.  A reply the
+ * socket cannot take waits in the client's queue (with duplicates of its
+ * descriptors); a client whose queue is full is dropped.
+ */
+static enum at_rc
+reply(struct attlsd *d, struct attlsd_client *cl, struct at_buf *msg, const int *fds,
+    size_t nfds)
+{
+	struct attlsd_out *o;
+	struct at_err err;
+	enum at_rc rc = AT_E_BUSY;
+	size_t i;
+
+	if (cl->qlen == 0)
+		rc = ctl_send(cl->fd, msg, fds, nfds, &err);
+	if (rc == AT_OK)
+		return AT_OK;
+	if (rc != AT_E_BUSY) {
 		attlsd_log(LOG_WARNING, false, "attlsd: replying to a client: %s", err.msg);
-	return rc;
+		return rc;
+	}
+	if (cl->qlen == ATTLSD_CLIENT_QUEUE || nfds > 2) {
+		attlsd_log(LOG_WARNING, false, "attlsd: dropping the control connection of pid "
+		    "%ld (uid %lu): it does not read its replies", (long)cl->pid,
+		    (unsigned long)cl->uid);
+		return AT_E_TOOBIG;
+	}
+	o = &cl->out[(cl->qhead + cl->qlen) % ATTLSD_CLIENT_QUEUE];
+	memset(o, 0, sizeof(*o));
+	at_buf_init(&o->msg, CTL_MSG_MAX);
+	if (at_buf_append(&o->msg, msg->data, msg->len) != AT_OK) {
+		at_buf_free(&o->msg);
+		return AT_E_NOMEM;
+	}
+	for (i = 0; i < nfds; i++) {
+		o->fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 0);
+		if (o->fds[i] < 0) {
+			out_free(o);
+			return AT_E_IO;
+		}
+		o->nfds++;
+	}
+	cl->qlen++;
+	return want(d, cl) ? AT_OK : AT_E_IO;
 }
 
 /* The addresses of a received TCP socket, from the kernel where it knows. */
@@ -164,15 +265,51 @@ log_ring_denial(const char *msg)
 }
 
 /*
+ * The Linux credentials a file key ring is opened with (daemon/peer.h):
+ * the kernel's record of who connected, with the uid and gid of the
+ * request being served.  When the program changed its user since it
+ * connected, the supplementary groups the kernel recorded are the old
+ * user's, so none are used: fewer rights, never more.
+ */
+static enum at_rc
+client_peer(const struct attlsd_client *cl, struct attlsd_peer *p, struct at_err *err)
+{
+	enum at_rc rc = attlsd_peer_from_socket(cl->fd, p, err);
+
+	if (rc != AT_OK)
+		return rc;
+	if (p->uid != cl->uid || p->gid != cl->gid) {
+		p->uid = cl->uid;
+		p->gid = cl->gid;
+		p->ngroups = 0;
+	}
+	return AT_OK;
+}
+
+/* An environment already built for this user and, for a file key ring,
+ * for exactly these credentials; NULL when there is none. */
+static const struct attlsd_env *
+env_ready(struct attlsd *d, uint64_t gen, const struct policy_actions *a,
+    const struct attlsd_client *cl, const struct attlsd_peer *peer)
+{
+	const struct attlsd_env *e = attlsd_envcache_ready(&d->envfail, gen, a, cl->userid);
+
+	return e != NULL && attlsd_gen_env_fits(e, peer) ? e : NULL;
+}
+
+/*
  * Builds the connection record and hands it to a worker; fills r.  With
  * init_cookie non-zero the connection is an ApplicationControlled one whose
  * program asked for TLS: the worker answers that request when the
- * handshake ends, and *app_fd stays -1.
+ * handshake ends, and *app_fd stays -1.  g is the generation rule belongs
+ * to; built, when not NULL, is the builder's answer for the environment,
+ * else it is built (or found) here.
  */
 static enum at_rc
-protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
-    int tcp_fd, const struct ctl_addrs *addrs, const struct policy_rule *rule,
-    struct ctl_map_reply *r, int *app_fd, uint32_t init_cookie)
+protect(struct attlsd *d, struct attlsd_client *cl, struct attlsd_gen *g,
+    const struct ctl_map *m, int tcp_fd, const struct ctl_addrs *addrs,
+    const struct policy_rule *rule, struct ctl_map_reply *r, int *app_fd,
+    uint32_t init_cookie, const struct attlsd_build *built)
 {
 	const struct policy_actions *a = rule->actions;
 	const struct attlsd_env *env = NULL;
@@ -183,6 +320,7 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 	struct stat st;
 	SSL *ssl = NULL;
 	int sp[2] = { -1, -1 }, sslrc = 0, one = 1;
+	enum at_rc envrc;
 	uint32_t secs;
 
 	c = calloc(1, sizeof(*c));
@@ -193,8 +331,8 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 	memcpy(c->jobname, m->jobname, sizeof(c->jobname));
 	(void)snprintf(c->userid, sizeof(c->userid), "%s", cl->userid);
 	c->rule = rule;
-	c->gen = d->gen;
-	attlsd_gen_ref(d->gen);
+	c->gen = g;
+	attlsd_gen_ref(g);
 	c->trace = a->trace;
 	c->state = ENGINE_HANDSHAKING;
 	c->reply_fd = -1;
@@ -204,14 +342,43 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 	/* The kernel's word on who the program is decides who may use a
 	 * file key ring (gen.h); not knowing it is a ring that cannot be
 	 * opened (202). */
-	sslrc = 202;
-	if (attlsd_peer_from_socket(cl->fd, &peer, &err) != AT_OK ||
-	    attlsd_gen_env(d->gen, rule, cl->userid, &peer, d->db, &env, &sslrc, &err) != AT_OK) {
+	if (built != NULL) {
+		peer = built->peer;
+	} else if (client_peer(cl, &peer, &err) != AT_OK) {
+		sslrc = 202;
+		envrc = AT_E_DENIED;
+		goto no_env;
+	}
+	env = env_ready(d, g->id, a, cl, &peer);
+	if (env == NULL && built == NULL &&
+	    attlsd_envcache_failed(&d->envfail, g->id, a, cl->userid,
+	    attlsd_envcache_stamp(d->db_file), &sslrc, &err)) {
+		c->state = ENGINE_FAILED;
+		ezd_conn_error(c, 5006, "Initial Handshake", err.msg);
+		goto refuse;
+	}
+	if (env != NULL) {
+		envrc = AT_OK;
+	} else if (built != NULL) {
+		env = built->env;
+		envrc = built->rc;
+		sslrc = built->sslrc;
+		err = built->err;
+	} else {
+		envrc = attlsd_gen_env(g, rule, cl->userid, &peer, d->db, &env, &sslrc, &err);
+	}
+	if (envrc == AT_OK)
+		attlsd_envcache_built(&d->envfail, g->id, a, cl->userid, env);
+no_env:
+	if (envrc != AT_OK) {
 		char why[160];
+
+		attlsd_envcache_remember(&d->envfail, g->id, a, cl->userid,
+		    attlsd_envcache_stamp(d->db_file), sslrc, &err);
 
 		(void)snprintf(why, sizeof(why), "no TLS environment: key ring %s (RC %d, "
 		    "see the lines above)", a->keyring != NULL ? a->keyring : "(none)", sslrc);
-		ezd_env_error(a->trace, attlsd_gen_grpid(d->gen, rule), 0, cl->userid, sslrc,
+		ezd_env_error(a->trace, attlsd_gen_grpid(g, rule), 0, cl->userid, sslrc,
 		    "Environment Master Init", "the key ring could not be used");
 		log_ring_denial(err.msg);
 		c->state = ENGINE_FAILED;
@@ -219,7 +386,17 @@ protect(struct attlsd *d, struct attlsd_client *cl, const struct ctl_map *m,
 		goto refuse;
 	}
 	c->env = env;
-	if (engine_app_pair(sp, &err) != AT_OK || fstat(sp[1], &st) != 0 ||
+	if (engine_app_pair(sp, &err) == AT_OK &&
+	    !attlsd_fd_room(d, sp[1] > tcp_fd ? sp[1] : tcp_fd)) {
+		/* Refused, never passed in cleartext; the reserve keeps the
+		 * control socket answering. */
+		c->state = ENGINE_FAILED;
+		ezd_conn_error(c, 6001, "Initial Handshake", "attlsd is near its descriptor "
+		    "limit (see the descriptor reserve in the log)");
+		goto refuse;
+	}
+	if (sp[0] < 0 ||
+	    fstat(sp[1], &st) != 0 ||
 	    fcntl(tcp_fd, F_SETFL, fcntl(tcp_fd, F_GETFL) | O_NONBLOCK) != 0) {
 		(void)at_err_set(&err, AT_E_IO, "making the application's socket");
 		c->state = ENGINE_FAILED;
@@ -310,6 +487,83 @@ refuse:
 	return AT_OK;
 }
 
+/*
+ * A decision whose environment is not built yet waits for the builder
+ * thread, so reading the key ring does not hold every other client; the
+ * client's further requests wait with it.  False to decide here (the
+ * environment is known built or known failed, or no memory for a job).
+ */
+static bool
+defer(struct attlsd *d, struct attlsd_client *cl, uint32_t cookie, const struct ctl_map *m,
+    int tcp_fd, const struct ctl_addrs *addrs, const struct policy_rule *rule)
+{
+	const struct policy_actions *a = rule->actions;
+	struct attlsd_build *job;
+	struct attlsd_peer peer;
+	struct at_err err;
+	int sslrc;
+
+	if (!d->builder.started || client_peer(cl, &peer, &err) != AT_OK ||
+	    env_ready(d, d->gen->id, a, cl, &peer) != NULL ||
+	    attlsd_envcache_failed(&d->envfail, d->gen->id, a, cl->userid,
+	    attlsd_envcache_stamp(d->db_file), &sslrc, &err))
+		return false;
+	job = calloc(1, sizeof(*job));
+	if (job == NULL)
+		return false;
+	job->slot = cl->slot;
+	job->serial = cl->serial;
+	job->cookie = cookie;
+	job->gen = d->gen;
+	attlsd_gen_ref(d->gen);
+	job->rule = rule;
+	(void)snprintf(job->userid, sizeof(job->userid), "%s", cl->userid);
+	job->peer = peer;
+	job->tcp_fd = tcp_fd;
+	job->m = *m;
+	job->addrs = *addrs;
+	cl->building = true;
+	if (!want(d, cl)) {
+		cl->building = false;
+		job->tcp_fd = -1;
+		attlsd_build_free(job);
+		return false;
+	}
+	attlsd_builder_give(&d->builder, job);
+	return true;
+}
+
+bool
+attlsd_control_finish(struct attlsd *d, struct attlsd_client *cl, struct attlsd_build *job)
+{
+	struct ctl_map_reply r = { 0 };
+	struct at_buf out;
+	struct at_err err;
+	int app_fd = -1, tcp_fd = job->tcp_fd;
+	bool ok;
+
+	cl->building = false;
+	job->tcp_fd = -1;
+	r.generation = job->gen->id;
+	(void)snprintf(r.rule, sizeof(r.rule), "%s", job->rule->name);
+	if (protect(d, cl, job->gen, &job->m, tcp_fd, &job->addrs, job->rule, &r, &app_fd, 0,
+	    job) == AT_OK) {
+		tcp_fd = -1;
+	} else {
+		r.verdict = CTL_REFUSED;
+		r.errnum = ENOMEM;
+	}
+	if (tcp_fd >= 0)
+		(void)close(tcp_fd);
+	at_buf_init(&out, CTL_MSG_MAX);
+	ok = ctl_encode_map_reply(&out, job->cookie, &r, &err) == AT_OK &&
+	    reply(d, cl, &out, &app_fd, app_fd >= 0 ? 1 : 0) == AT_OK && want(d, cl);
+	if (app_fd >= 0)
+		(void)close(app_fd);
+	at_buf_free(&out);
+	return ok;
+}
+
 static bool
 serve_map(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32_t cookie,
     int *fds, size_t nfds)
@@ -322,14 +576,20 @@ serve_map(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32_
 	struct at_buf out;
 	struct at_err err;
 	int app_fd = -1, tcp_fd = nfds > 0 ? fds[0] : -1;
+	size_t i;
 	bool ok;
 
-	at_buf_init(&out, CTL_MSG_MAX);
+	/* serve_map owns every descriptor the request carried. */
+	at_err_clear(&err);
 	if (ctl_decode_map(in, &m, &err) != AT_OK || nfds != 1 || !check_tcp(tcp_fd, &m, &addrs)) {
 		attlsd_log(LOG_WARNING, false, "attlsd: refusing a malformed request from "
-		    "pid %ld: %s", (long)cl->pid, nfds != 1 ? "wrong descriptors" : err.msg);
+		    "pid %ld: %s", (long)cl->pid, nfds != 1 ? "wrong descriptors" :
+		    tcp_fd >= 0 && err.rc == AT_OK ? "not a TCP socket" : err.msg);
+		for (i = 0; i < nfds; i++)
+			(void)close(fds[i]);
 		return false;
 	}
+	at_buf_init(&out, CTL_MSG_MAX);
 	memset(&pc, 0, sizeof(pc));
 	pc.dir = m.dir == CTL_DIR_INBOUND ? POLICY_DIR_INBOUND : POLICY_DIR_OUTBOUND;
 	pc.family = addrs.family;
@@ -352,7 +612,11 @@ serve_map(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32_
 			/* The program keeps its TCP socket in cleartext until it asks
 			 * for TLS (TTLS_INIT_CONNECTION); attlsd keeps nothing. */
 			r.verdict = CTL_APPL_CONTROL;
-		} else if (protect(d, cl, &m, tcp_fd, &addrs, rule, &r, &app_fd, 0) == AT_OK) {
+		} else if (defer(d, cl, cookie, &m, tcp_fd, &addrs, rule)) {
+			at_buf_free(&out);
+			return true; /* answered when the environment is built */
+		} else if (protect(d, cl, d->gen, &m, tcp_fd, &addrs, rule, &r, &app_fd, 0,
+		    NULL) == AT_OK) {
 			tcp_fd = -1; /* protect() took it */
 		} else {
 			r.verdict = CTL_REFUSED;
@@ -362,7 +626,7 @@ serve_map(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32_
 	if (tcp_fd >= 0)
 		(void)close(tcp_fd);
 	ok = ctl_encode_map_reply(&out, cookie, &r, &err) == AT_OK &&
-	    reply(cl->fd, &out, &app_fd, app_fd >= 0 ? 1 : 0) == AT_OK;
+	    reply(d, cl, &out, &app_fd, app_fd >= 0 ? 1 : 0) == AT_OK;
 	if (app_fd >= 0)
 		(void)close(app_fd);
 	at_buf_free(&out);
@@ -396,7 +660,7 @@ serve_addr(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32
 	}
 	at_buf_init(&out, CTL_MSG_MAX);
 	ok = ctl_encode_addr_reply(&out, cookie, &r, &err) == AT_OK &&
-	    reply(cl->fd, &out, NULL, 0) == AT_OK;
+	    reply(d, cl, &out, NULL, 0) == AT_OK;
 	at_buf_free(&out);
 	return ok;
 }
@@ -478,7 +742,7 @@ serve_query_tcp(struct attlsd *d, struct attlsd_client *cl, uint32_t cookie,
 		/* protect() takes the duplicate, whatever it decides. */
 		dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 		rc = dup_fd < 0 ? AT_E_IO :
-		    protect(d, cl, &m, dup_fd, &addrs, rule, &mr, &app_fd, cookie);
+		    protect(d, cl, d->gen, &m, dup_fd, &addrs, rule, &mr, &app_fd, cookie, NULL);
 		if (rc == AT_E_NOMEM)
 			(void)close(dup_fd);
 		if (rc == AT_OK && mr.verdict == CTL_PROTECTED) {
@@ -489,7 +753,7 @@ serve_query_tcp(struct attlsd *d, struct attlsd_client *cl, uint32_t cookie,
 	}
 	at_buf_init(&out, CTL_MSG_MAX);
 	ok = ctl_encode_query_reply(&out, cookie, r, &err) == AT_OK &&
-	    reply(cl->fd, &out, NULL, 0) == AT_OK;
+	    reply(d, cl, &out, NULL, 0) == AT_OK;
 	at_buf_free(&out);
 	free(r);
 	return ok;
@@ -552,9 +816,36 @@ serve_query(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint3
 	}
 	at_buf_init(&out, CTL_MSG_MAX);
 	ok = ctl_encode_query_reply(&out, cookie, &r, &err) == AT_OK &&
-	    reply(cl->fd, &out, NULL, 0) == AT_OK;
+	    reply(d, cl, &out, NULL, 0) == AT_OK;
 	at_buf_free(&out);
 	return ok;
+}
+
+/*
+ * Who may see every connection in attls status: root, the daemon's own
+ * user, and a user with READ to the SERVAUTH profile protecting
+ * EZB.NETSTAT.sysname.tcpname.TTLS, as z/OS guards Netstat's TTLS report.
+ * Everyone else sees the connections made under its own user.  No
+ * database, no profile, or an error: own connections only.
+ */
+static bool
+may_see_all(struct attlsd *d, struct attlsd_client *cl)
+{
+	struct saf_decision dec;
+	struct at_err err;
+	char res[128];
+
+	if (cl->uid == 0 || cl->uid == geteuid())
+		return true;
+	if (d->db == NULL || attlsd_netstat_resource(res, sizeof(res)) != AT_OK)
+		return false;
+	if (saf_check_access(d->db, cl->userid, "SERVAUTH", res, SAF_ACC_READ, &dec,
+	    &err) != AT_OK) {
+		attlsd_log(LOG_WARNING, false, "attlsd: checking %s for %s: %s", res,
+		    cl->userid, err.msg);
+		return false;
+	}
+	return dec.result == SAF_ALLOWED;
 }
 
 static bool
@@ -563,8 +854,11 @@ serve_text(struct attlsd *d, struct attlsd_client *cl, uint16_t type, uint32_t c
 	struct ctl_text_reply r = { 0 };
 	struct at_buf text, out;
 	struct at_err err;
-	bool ok;
+	char res[128];
+	bool ok, all = true;
 
+	if (attlsd_netstat_resource(res, sizeof(res)) != AT_OK)
+		(void)snprintf(res, sizeof(res), "EZB.NETSTAT.*.*.TTLS");
 	at_buf_init(&text, CTL_MSG_MAX - 64);
 	at_buf_init(&out, CTL_MSG_MAX);
 	if (type == CTL_REFRESH) {
@@ -578,7 +872,9 @@ serve_text(struct attlsd *d, struct attlsd_client *cl, uint16_t type, uint32_t c
 		}
 	} else if (at_buf_printf(&text, "policy generation: %llu, rules: %zu\n",
 	    (unsigned long long)d->gen->id, policy_set_rule_count(d->gen->set)) != AT_OK ||
-	    attlsd_conntab_format(&d->table, &text) != AT_OK) {
+	    (!(all = may_see_all(d, cl)) && at_buf_printf(&text, "showing the connections "
+	    "of %s only (READ to SERVAUTH %s shows all)\n", cl->userid, res) != AT_OK) ||
+	    attlsd_conntab_format_user(&d->table, all ? NULL : cl->userid, &text) != AT_OK) {
 		if (at_buf_printf(&text, "(the list is longer than one reply)\n") != AT_OK)
 			r.errnum = E2BIG;
 	}
@@ -586,7 +882,7 @@ serve_text(struct attlsd *d, struct attlsd_client *cl, uint16_t type, uint32_t c
 	r.text = at_buf_cstr(&text);
 	r.text_len = (uint32_t)text.len;
 	ok = ctl_encode_text_reply(&out, (uint16_t)(type + 1), cookie, &r, &err) == AT_OK &&
-	    reply(cl->fd, &out, NULL, 0) == AT_OK;
+	    reply(d, cl, &out, NULL, 0) == AT_OK;
 	at_buf_free(&text);
 	at_buf_free(&out);
 	return ok;
@@ -599,12 +895,34 @@ attlsd_control_serve(struct attlsd *d, struct attlsd_client *cl)
 	struct at_buf in;
 	struct ctl_hdr h;
 	struct at_err err;
+	struct ctl_cred cred;
 	size_t nfds = 0, i;
+	enum at_rc rc;
 	bool ok = false;
 
 	at_buf_init(&in, CTL_MSG_MAX);
-	if (ctl_recv(cl->fd, &in, fds, &nfds, 0, &err) != AT_OK)
+	rc = ctl_recv_cred(cl->fd, &in, fds, &nfds, &cred, 0, &err);
+	if (rc == AT_E_BUSY) {
+		ok = true; /* woken with nothing to read */
 		goto out;
+	}
+	if (rc != AT_OK || cred.pid <= 0) {
+		/* ctl_recv_cred closed whatever came with a refused message. */
+		if (rc != AT_E_IO)
+			attlsd_log(LOG_WARNING, false, "attlsd: refusing a request from pid %ld: "
+			    "%s", (long)cl->pid, rc != AT_OK ? err.msg :
+			    "no credentials the kernel vouches for");
+		goto out;
+	}
+	/* Each request speaks for the user its credentials name: a process
+	 * that changed its user since it connected is that user now. */
+	cl->pid = cred.pid;
+	if (!cl->resolved || cred.uid != cl->uid) {
+		cl->uid = cred.uid;
+		cl->gid = cred.gid;
+		attlsd_client_identify(d, cl);
+		cl->resolved = true;
+	}
 	if (ctl_decode_hdr(&in, &h, &err) != AT_OK) {
 		attlsd_log(LOG_WARNING, false, "attlsd: pid %ld: %s", (long)cl->pid, err.msg);
 		goto out;
@@ -612,7 +930,7 @@ attlsd_control_serve(struct attlsd *d, struct attlsd_client *cl)
 	switch (h.type) {
 	case CTL_MAP:
 		ok = serve_map(d, cl, &in, h.cookie, fds, nfds);
-		nfds = 0; /* serve_map closed or kept the descriptor */
+		nfds = 0; /* serve_map closed or kept every descriptor */
 		break;
 	case CTL_ADDR:
 		ok = serve_addr(d, cl, &in, h.cookie, fds, nfds);

@@ -397,3 +397,11 @@ attlsd_gen_env(struct attlsd_gen *g, const struct policy_rule *rule, const char 
 	*out = e;
 	return AT_OK;
 }
+
+bool
+attlsd_gen_env_fits(const struct attlsd_env *e, const struct attlsd_peer *peer)
+{
+	const char *ring = e->actions->keyring;
+
+	return ring == NULL || !is_file_ring(ring) || attlsd_peer_same(&e->peer, peer);
+}

@@ -76,6 +76,13 @@ AT_MUST_CHECK enum at_rc attlsd_gen_env(struct attlsd_gen *g, const struct polic
     const char *userid, const struct attlsd_peer *peer, struct saf_db *db,
     const struct attlsd_env **out, int *sslrc, struct at_err *err);
 
+/*
+ * Whether environment e may serve a connection with credentials peer: any
+ * environment of a SAF key ring (the user decided it), one of a file key
+ * ring only for the credentials it was opened with.
+ */
+bool attlsd_gen_env_fits(const struct attlsd_env *e, const struct attlsd_peer *peer);
+
 /* The group number of a rule's group action within g (1-based, stable). */
 uint32_t attlsd_gen_grpid(const struct attlsd_gen *g, const struct policy_rule *rule);
 
