@@ -332,6 +332,14 @@ const struct policy_actions *policy_actions_build(struct policy_arena *ar,
     const struct policy_stmt *group, const struct policy_stmt *env,
     const struct policy_stmt *conn, bool *client_auth_given);
 
+/*
+ * The one Ref or inline parameter of st naming a statement of type child
+ * that takes effect: the last inline block, else the last Ref; NULL when
+ * there is none.  The others are replaced whole, as z/OS installs them.
+ */
+const struct policy_param *policy_child_winner(const struct policy_stmt *st,
+    enum policy_stype child);
+
 /* main configuration (config.c): loads config_path into m. */
 AT_MUST_CHECK enum at_rc policy_config_load(struct policy_model *m,
     const struct policy_load_opts *opts, struct policy_diags *diags,

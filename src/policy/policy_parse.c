@@ -303,11 +303,13 @@ parse_param(struct parser *ps, struct policy_stmt *st, struct seen *sn,
 	}
 	if (ps->rc == AT_OK)
 		ps->rc = policy_value_parse(ps->m, p, ps->vals, n, ps->d, &ok);
-	if (!ok)
-		p->kw = NULL; /* an invalid value takes no part in resolution */
-	if (p->kw == NULL) {
+	if (!ok) {
+		/* An invalid value takes no part in resolution. */
 		st->nparams--;
 		st->invalid = true;
+	} else if (p->kw == NULL) {
+		/* A value ignored as z/OS ignores it (the warning is given). */
+		st->nparams--;
 	} else {
 		check_repeat(ps, st, sn, p, kt);
 	}
