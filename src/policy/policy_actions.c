@@ -184,6 +184,7 @@ apply_param(struct builder *b, const struct policy_param *p, int level)
 		memcpy(base + kw->off - 1, &p->u.str, sizeof(p->u.str));
 		break;
 	case K_PROTO:
+		b->a.protocols_given |= (uint32_t)kw->max;
 		if (p->u.num)
 			b->a.protocols |= (uint32_t)kw->max;
 		else

@@ -229,6 +229,7 @@ struct policy_model {
 	size_t nglobal;
 	size_t nrules;
 	unsigned log_level;
+	bool warn_zos_defaults;         /* policy_load_opts.warn_zos_defaults */
 };
 
 /* ---- diagnostics helpers ------------------------------------------------ */

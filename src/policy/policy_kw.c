@@ -277,7 +277,7 @@ static const struct policy_kw kw_gsk[] = {
 	BOOLX("GSK_SESSION_TICKET_CLIENT_ENABLE", "On", AP("engine_conn_test")),
 	U32X("GSK_SESSION_TICKET_CLIENT_MAXSIZE", 0, 65535, "8192",
 	    NE("OpenSSL takes a ticket of any size")),
-	BOOLX("GSK_SESSION_TICKET_SERVER_ENABLE", "Off", AP("engine_conn_test")),
+	BOOLX("GSK_SESSION_TICKET_SERVER_ENABLE", "On", AP("engine_conn_test")),
 	ENUMX("GSK_SESSION_TICKET_SERVER_ALGORITHM", e_ticketalg, NULL, NE(TICKETKEY)),
 	U32X("GSK_SESSION_TICKET_SERVER_COUNT", 1, 65535, "2", AP("engine_conn_test")),
 	U32X("GSK_SESSION_TICKET_SERVER_KEY_REFRESH", 0, 86400, "300", NE(TICKETKEY)),

@@ -186,3 +186,17 @@ policy_check_rule_settings(struct policy_diags *d, const struct policy_loc *loc,
 		    "remove it", rule);
 	return rc;
 }
+
+enum at_rc
+policy_check_zos_defaults(struct policy_diags *d, const struct policy_loc *loc,
+    const char *rule, const struct policy_actions *a)
+{
+	const uint32_t differ = POLICY_PROTO_TLSV1 | POLICY_PROTO_TLSV11 | POLICY_PROTO_TLSV12;
+
+	if (!a->enabled || (a->protocols_given & differ) == differ)
+		return AT_OK;
+	return policy_diag_at(d, WARN, loc, "TTLSRule %s relies on the default protocol "
+	    "versions: attls turns only TLSv1.2 on, where z/OS 3.1 turns TLSv1 and "
+	    "TLSv1.1 on and TLSv1.2 off; write TLSv1, TLSv1.1 and TLSv1.2 On or Off "
+	    "so the policy means the same on both", rule);
+}
