@@ -363,6 +363,9 @@ set_credentials(SSL_CTX *ctx, const struct policy_actions *a,
 		if (a->role == POLICY_ROLE_CLIENT)
 			return AT_OK; /* a client without a certificate is normal */
 		*sslrc = 7;
+		if (a->certificate_label != NULL && a->certificate_label[0] == '\0')
+			return at_err_setx(err, AT_E_INPUT, "CertificateLabel is empty, "
+			    "which means no certificate: a server has none to serve with");
 		return at_err_setx(err, AT_E_INPUT, "the key ring has no %s certificate "
 		    "with a private key to serve with",
 		    a->certificate_label != NULL ? "such labelled" : "default");

@@ -268,7 +268,8 @@ struct policy_actions {
 	bool application_controlled; /* ApplicationControlled, Off */
 	uint32_t handshake_timeout;  /* HandshakeTimeout seconds 0..600, 10 */
 	uint32_t reset_cipher_timer; /* ResetCipherTimer minutes 0..1440, 0 */
-	const char *certificate_label;        /* CertificateLabel; NULL = ring default */
+	const char *certificate_label;        /* CertificateLabel; NULL = ring default,
+	                                         "" = no certificate at all */
 	struct policy_str_list server_certificate_labels; /* ServerCertificateLabel */
 	enum policy_client_auth client_auth_type; /* ClientAuthType, Required */
 	enum policy_cert_validation cert_validation_mode; /* CertValidationMode, Any */

@@ -237,6 +237,9 @@ apply_stmt(struct builder *b, const struct policy_stmt *st, int level, unsigned 
 				apply_stmt(b, p->target, level, depth + 1);
 		} else {
 			apply_param(b, p, level);
+			/* An Envfile's GSK_* settings, at this level. */
+			if (p->target != NULL)
+				apply_stmt(b, p->target, level, depth + 1);
 		}
 	}
 }

@@ -121,6 +121,7 @@ struct policy_kw {
 	enum policy_slot slot;          /* rule conditions and action refs */
 	bool multi;                     /* repeats accumulate (no warning) */
 	bool env_only;                  /* not valid in TTLSConnectionAdvancedParms */
+	bool empty_ok;                  /* written with no value, it means "" */
 	/*
 	 * Every parameter with a value is one of: applied, with the test that
 	 * shows it (applied), or without effect here, with the reason a check
@@ -284,6 +285,14 @@ void policy_lex_rest(struct policy_lexer *lx, struct policy_tok *tok);
  */
 AT_MUST_CHECK enum at_rc policy_parse_text(struct policy_model *m, const char *file,
     const char *text, size_t len, struct policy_diags *diags);
+
+/*
+ * Reads the Envfile p names (envfile.c) and hangs its GSK_* settings on
+ * p->target as a TTLSGskAdvancedParms statement; *ok false (with an error
+ * in diags) when the file cannot be used.  Returns AT_OK or AT_E_NOMEM.
+ */
+AT_MUST_CHECK enum at_rc policy_envfile_load(struct policy_model *m,
+    struct policy_param *p, struct policy_diags *diags, bool *ok);
 
 /* Value parsing for one parameter (value.c); diagnostics at p->vloc. */
 AT_MUST_CHECK enum at_rc policy_value_parse(struct policy_model *m,

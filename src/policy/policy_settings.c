@@ -136,7 +136,12 @@ check_server(struct policy_diags *d, const struct policy_loc *loc, const char *r
 	enum at_rc rc = AT_OK;
 	size_t i;
 
-	if (a->host_reference_id_dns != NULL || a->host_reference_id_cn != NULL)
+	if (a->certificate_label != NULL && a->certificate_label[0] == '\0' &&
+	    a->server_certificate_labels.n == 0)
+		rc = policy_diag_at(d, WARN, loc, "TTLSRule %s: CertificateLabel is empty, "
+		    "which means no certificate (not the key ring's default); with "
+		    "HandshakeRole %s every handshake fails (System SSL code 7)", rule, role);
+	if (rc == AT_OK && (a->host_reference_id_dns != NULL || a->host_reference_id_cn != NULL))
 		rc = policy_diag_at(d, WARN, loc, "TTLSRule %s: HostReferenceIdDNS and "
 		    "HostReferenceIdCN have no effect with HandshakeRole %s (only a client "
 		    "checks its server's name)", rule, role);

@@ -40,7 +40,7 @@ static const struct pcase cases[] = {
 	    RULE("r1", " Direction Inbound\n LocalPortGroupRef pg\n RemotePortGroupRef pg")),
 	WARN_CASE("every action sub-statement (those without effect here say so)",
 	    "TTLSGroupAction g\n{\n TTLSEnabled On\n CtraceClearText Off\n Trace 3\n FIPS140 Off\n"
-	    " GroupUserInstance 1\n TTLSGroupAdvancedParms\n {\n  Envfile /etc/attls/env\n"
+	    " GroupUserInstance 1\n TTLSGroupAdvancedParms\n {\n"
 	    "  SyslogFacility Auth\n }\n}\n"
 	    "TTLSEnvironmentAction e\n{\n HandshakeRole ServerWithClientAuth\n"
 	    " TTLSKeyringParms\n {\n  Keyring USER1/Ring\n }\n"
