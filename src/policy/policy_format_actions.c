@@ -212,6 +212,8 @@ policy_actions_format(const struct policy_rule *rule, struct at_buf *out, bool j
 	if (a->certificate_label != NULL && a->certificate_label[0] == '\0' && !o.json)
 		kv(&o, "CertificateLabel", "(empty: no certificate, not the ring's default)",
 		    false);
+	else if (a->certificate_label == NULL && !o.json)
+		kv(&o, "CertificateLabel", "(none: the key ring's default certificate)", false);
 	else
 		kv(&o, "CertificateLabel", a->certificate_label, false);
 	strlist(&o, "ServerCertificateLabel", &a->server_certificate_labels);

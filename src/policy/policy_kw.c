@@ -139,7 +139,7 @@ static const struct policy_kw kw_group[] = {
 
 static const struct policy_kw kw_group_adv[] = {
 	/* Its GSK_* variables are applied as TTLSGskAdvancedParms (envfile.c). */
-	LABELF("Envfile", envfile, AP("policy_fidelity_test")),
+	LABELF("Envfile", envfile, AP("policy_fidelity_test, cli_policy_fidelity_test")),
 	ENUMF("SyslogFacility", syslog_facility, e_syslog, "Daemon",
 	    AP("attlsd syslog sink (no automated test)")),
 	END
@@ -208,7 +208,7 @@ static const struct policy_kw kw_adv[] = {
 	    NE("renegotiation is refused unless Renegotiation All, and then not checked again")),
 	/* Empty: no certificate at all, not the ring's default (Zowe writes it). */
 	LABELF("CertificateLabel", certificate_label, .empty_ok = true,
-	    AP("saf_ring_test, cli_policy_fidelity_test")),
+	    AP("saf_ring_test, policy_fidelity_test, cli_policy_fidelity_test")),
 	{ .name = "ServerCertificateLabel", .kind = K_STRLIST,
 	  .off = F(server_certificate_labels), .multi = true, AP("cli_verify_labels_test") },
 	{ .name = "ClientAuthType", .kind = K_ENUM, .off = F(client_auth_type),
