@@ -158,10 +158,12 @@ print_diags(const struct policy_diags *d)
 
 /*
  * Loads the policy the options name and prints its diagnostics; returns 0
- * or 1 and the number of warnings in *nwarn.
+ * or 1 and the number of warnings in *nwarn.  warn_zos_defaults: also warn
+ * where a rule relies on a default that differs from z/OS's (check only).
  */
 static int
-load(const struct popts *o, struct policy_set **set, size_t *nwarn)
+load(const struct popts *o, bool warn_zos_defaults, struct policy_set **set,
+    size_t *nwarn)
 {
 	struct policy_load_opts lo;
 	struct policy_diags d;
@@ -173,6 +175,7 @@ load(const struct popts *o, struct policy_set **set, size_t *nwarn)
 	lo.policy_paths = o->files;
 	lo.npolicy = o->nfiles;
 	lo.image = o->image;
+	lo.warn_zos_defaults = warn_zos_defaults;
 	policy_diags_init(&d);
 	at_err_clear(&err);
 	rc = policy_set_load(&lo, set, &d, &err);
@@ -193,7 +196,7 @@ cmd_check(int argc, char **argv)
 	int st = parse_args(argc, argv, &o, false, usage_check);
 
 	if (st < 0) {
-		st = load(&o, &set, &nwarn);
+		st = load(&o, true, &set, &nwarn);
 		/* Valid, but almost certainly not what was meant: say so. */
 		if (st == 0 && policy_set_rule_count(set) == 0)
 			fprintf(stderr, "attls policy: warning: the policy has no rules: no "
@@ -253,7 +256,7 @@ cmd_show(int argc, char **argv)
 	int st = parse_args(argc, argv, &o, true, usage_show);
 
 	if (st < 0) {
-		st = load(&o, &set, &nwarn);
+		st = load(&o, false, &set, &nwarn);
 		if (st == 0)
 			st = show_rules(set, o.json);
 	}

@@ -267,7 +267,17 @@ first_label(const struct policy_actions *a)
 {
 	if (a->role != POLICY_ROLE_CLIENT && a->server_certificate_labels.n > 0)
 		return a->server_certificate_labels.v[0];
+	if (a->certificate_label != NULL && a->certificate_label[0] == '\0')
+		return NULL; /* the ring is still opened, for its CAs */
 	return a->certificate_label;
+}
+
+/* An empty CertificateLabel: present no certificate, not the ring's default. */
+static bool
+no_certificate(const struct policy_actions *a)
+{
+	return a->certificate_label != NULL && a->certificate_label[0] == '\0' &&
+	    (a->role == POLICY_ROLE_CLIENT || a->server_certificate_labels.n == 0);
 }
 
 /*
@@ -338,6 +348,16 @@ build_env(const struct policy_actions *a, const char *userid, const struct attls
 			c.cas = keys->cas;
 			rc = open_more_labels(a, userid, db, &c, more, sslrc, err);
 		}
+	}
+	if (rc == AT_OK && no_certificate(a)) {
+		if (keys == NULL) {
+			X509_free(c.cert);
+			EVP_PKEY_free(c.key);
+			sk_X509_pop_free(c.chain, X509_free);
+		}
+		c.cert = NULL;
+		c.key = NULL;
+		c.chain = NULL;
 	}
 	if (rc == AT_OK)
 		rc = engine_tlsctx_build(a, &c, ctx, sslrc, err);

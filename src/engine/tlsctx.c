@@ -363,6 +363,9 @@ set_credentials(SSL_CTX *ctx, const struct policy_actions *a,
 		if (a->role == POLICY_ROLE_CLIENT)
 			return AT_OK; /* a client without a certificate is normal */
 		*sslrc = 7;
+		if (a->certificate_label != NULL && a->certificate_label[0] == '\0')
+			return at_err_setx(err, AT_E_INPUT, "CertificateLabel is empty, "
+			    "which means no certificate: a server has none to serve with");
 		return at_err_setx(err, AT_E_INPUT, "the key ring has no %s certificate "
 		    "with a private key to serve with",
 		    a->certificate_label != NULL ? "such labelled" : "default");
@@ -409,7 +412,7 @@ gsk_u32(const struct policy_actions *a, const char *keyword, const char *dflt,
  *                                   client remembers; 0 turns caching off
  *   GSK_V3_SESSION_TIMEOUT (86400)  seconds a session may be resumed; 0
  *                                   turns resumption off
- *   GSK_SESSION_TICKET_SERVER_ENABLE (Off)
+ *   GSK_SESSION_TICKET_SERVER_ENABLE (On, as z/OS 3.1)
  *                                   On: stateless tickets; Off: a TLS 1.2
  *                                   server resumes by session id and a TLS
  *                                   1.3 one issues tickets that only name a
@@ -455,7 +458,7 @@ set_sessions(SSL_CTX *ctx, const struct policy_actions *a, bool client, struct a
 			return at_err_ssl(err, AT_E_TLS, "turning session tickets off");
 		return AT_OK;
 	}
-	if (strcmp(gsk(a, "GSK_SESSION_TICKET_SERVER_ENABLE", "Off"), "On") != 0)
+	if (strcmp(gsk(a, "GSK_SESSION_TICKET_SERVER_ENABLE", "On"), "On") != 0)
 		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	(void)SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
 	(void)SSL_CTX_sess_set_cache_size(ctx, (long)size);

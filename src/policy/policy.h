@@ -97,6 +97,11 @@ struct policy_load_opts {
 	 * picks the first TcpImage, or the main file itself when it has none.
 	 */
 	const char *image;
+	/*
+	 * Also warn where a rule relies on a default attls chooses differently
+	 * from z/OS (the protocol versions): `attls policy check` sets it.
+	 */
+	bool warn_zos_defaults;
 };
 
 struct policy_set;
@@ -257,12 +262,14 @@ struct policy_actions {
 	const char *keyring_stash;   /* KeyringStashFile */
 
 	/* Environment/connection advanced parameters */
-	uint32_t protocols;          /* POLICY_PROTO_* bits; TLSv1.2+1.3 by default */
+	uint32_t protocols;          /* POLICY_PROTO_* bits; TLSv1.2 by default */
+	uint32_t protocols_given;    /* the bits the policy wrote, On or Off */
 	bool middlebox_compat;       /* MiddleBoxCompatMode, Off */
 	bool application_controlled; /* ApplicationControlled, Off */
 	uint32_t handshake_timeout;  /* HandshakeTimeout seconds 0..600, 10 */
 	uint32_t reset_cipher_timer; /* ResetCipherTimer minutes 0..1440, 0 */
-	const char *certificate_label;        /* CertificateLabel; NULL = ring default */
+	const char *certificate_label;        /* CertificateLabel; NULL = ring default,
+	                                         "" = no certificate at all */
 	struct policy_str_list server_certificate_labels; /* ServerCertificateLabel */
 	enum policy_client_auth client_auth_type; /* ClientAuthType, Required */
 	enum policy_cert_validation cert_validation_mode; /* CertValidationMode, Any */

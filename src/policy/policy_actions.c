@@ -2,7 +2,10 @@
  * policy_actions.c - computes the effective actions of a rule: defaults,
  * then the group action, then the environment action, then the connection
  * action (each with the statements it references, in the order written),
- * a later value replacing an earlier one.  A list parameter given at a
+ * a later value replacing an earlier one.  Within an action, one statement
+ * of each type applies: an inline block replaces a Ref to a statement of
+ * the same type whole (as z/OS installs it), and of two Refs or two
+ * blocks the later one applies.  A list parameter given at a
  * later level replaces the whole list of the earlier level; within one
  * level, repeats are concatenated and duplicates keep their first place.
  */
@@ -181,6 +184,7 @@ apply_param(struct builder *b, const struct policy_param *p, int level)
 		memcpy(base + kw->off - 1, &p->u.str, sizeof(p->u.str));
 		break;
 	case K_PROTO:
+		b->a.protocols_given |= (uint32_t)kw->max;
 		if (p->u.num)
 			b->a.protocols |= (uint32_t)kw->max;
 		else
@@ -197,6 +201,25 @@ apply_param(struct builder *b, const struct policy_param *p, int level)
 	}
 }
 
+const struct policy_param *
+policy_child_winner(const struct policy_stmt *st, enum policy_stype child)
+{
+	const struct policy_param *ref = NULL, *inl = NULL;
+	size_t i;
+
+	for (i = 0; i < st->nparams; i++) {
+		const struct policy_param *p = &st->params[i];
+
+		if (p->kw->child != child)
+			continue;
+		if (p->kw->kind == K_INLINE)
+			inl = p;
+		else if (p->kw->kind == K_REF)
+			ref = p;
+	}
+	return inl != NULL ? inl : ref;
+}
+
 static void
 apply_stmt(struct builder *b, const struct policy_stmt *st, int level, unsigned depth)
 {
@@ -207,10 +230,17 @@ apply_stmt(struct builder *b, const struct policy_stmt *st, int level, unsigned 
 	for (i = 0; i < st->nparams; i++) {
 		const struct policy_param *p = &st->params[i];
 
-		if (p->kw->kind == K_REF || p->kw->kind == K_INLINE)
-			apply_stmt(b, p->target, level, depth + 1);
-		else
+		if (p->kw->kind == K_REF || p->kw->kind == K_INLINE) {
+			/* One statement of each type: z/OS keeps the inline block
+			 * whole over a Ref, and a later one over an earlier one. */
+			if (policy_child_winner(st, p->kw->child) == p)
+				apply_stmt(b, p->target, level, depth + 1);
+		} else {
 			apply_param(b, p, level);
+			/* An Envfile's GSK_* settings, at this level. */
+			if (p->target != NULL)
+				apply_stmt(b, p->target, level, depth + 1);
+		}
 	}
 }
 

@@ -209,7 +209,13 @@ policy_actions_format(const struct policy_rule *rule, struct at_buf *out, bool j
 	onoff(&o, "ApplicationControlled", a->application_controlled);
 	num(&o, "HandshakeTimeout", a->handshake_timeout);
 	num(&o, "ResetCipherTimer", a->reset_cipher_timer);
-	kv(&o, "CertificateLabel", a->certificate_label, false);
+	if (a->certificate_label != NULL && a->certificate_label[0] == '\0' && !o.json)
+		kv(&o, "CertificateLabel", "(empty: no certificate, not the ring's default)",
+		    false);
+	else if (a->certificate_label == NULL && !o.json)
+		kv(&o, "CertificateLabel", "(none: the key ring's default certificate)", false);
+	else
+		kv(&o, "CertificateLabel", a->certificate_label, false);
 	strlist(&o, "ServerCertificateLabel", &a->server_certificate_labels);
 	kv(&o, "ClientAuthType", cauth[a->client_auth_type <= 3 ? a->client_auth_type : 0], false);
 	kv(&o, "CertValidationMode", certval[a->cert_validation_mode <= 3 ?

@@ -121,6 +121,7 @@ struct policy_kw {
 	enum policy_slot slot;          /* rule conditions and action refs */
 	bool multi;                     /* repeats accumulate (no warning) */
 	bool env_only;                  /* not valid in TTLSConnectionAdvancedParms */
+	bool empty_ok;                  /* written with no value, it means "" */
 	/*
 	 * Every parameter with a value is one of: applied, with the test that
 	 * shows it (applied), or without effect here, with the reason a check
@@ -229,6 +230,7 @@ struct policy_model {
 	size_t nglobal;
 	size_t nrules;
 	unsigned log_level;
+	bool warn_zos_defaults;         /* policy_load_opts.warn_zos_defaults */
 };
 
 /* ---- diagnostics helpers ------------------------------------------------ */
@@ -284,6 +286,14 @@ void policy_lex_rest(struct policy_lexer *lx, struct policy_tok *tok);
 AT_MUST_CHECK enum at_rc policy_parse_text(struct policy_model *m, const char *file,
     const char *text, size_t len, struct policy_diags *diags);
 
+/*
+ * Reads the Envfile p names (envfile.c) and hangs its GSK_* settings on
+ * p->target as a TTLSGskAdvancedParms statement; *ok false (with an error
+ * in diags) when the file cannot be used.  Returns AT_OK or AT_E_NOMEM.
+ */
+AT_MUST_CHECK enum at_rc policy_envfile_load(struct policy_model *m,
+    struct policy_param *p, struct policy_diags *diags, bool *ok);
+
 /* Value parsing for one parameter (value.c); diagnostics at p->vloc. */
 AT_MUST_CHECK enum at_rc policy_value_parse(struct policy_model *m,
     struct policy_param *p, struct policy_tok *toks, size_t ntoks,
@@ -331,6 +341,14 @@ AT_MUST_CHECK enum at_rc policy_validate_rules(struct policy_set *set,
 const struct policy_actions *policy_actions_build(struct policy_arena *ar,
     const struct policy_stmt *group, const struct policy_stmt *env,
     const struct policy_stmt *conn, bool *client_auth_given);
+
+/*
+ * The one Ref or inline parameter of st naming a statement of type child
+ * that takes effect: the last inline block, else the last Ref; NULL when
+ * there is none.  The others are replaced whole, as z/OS installs them.
+ */
+const struct policy_param *policy_child_winner(const struct policy_stmt *st,
+    enum policy_stype child);
 
 /* main configuration (config.c): loads config_path into m. */
 AT_MUST_CHECK enum at_rc policy_config_load(struct policy_model *m,

@@ -138,7 +138,8 @@ static const struct policy_kw kw_group[] = {
 };
 
 static const struct policy_kw kw_group_adv[] = {
-	LABELF("Envfile", envfile, NE("System SSL environment variables do not apply to OpenSSL")),
+	/* Its GSK_* variables are applied as TTLSGskAdvancedParms (envfile.c). */
+	LABELF("Envfile", envfile, AP("policy_fidelity_test, cli_policy_fidelity_test")),
 	ENUMF("SyslogFacility", syslog_facility, e_syslog, "Daemon",
 	    AP("attlsd syslog sink (no automated test)")),
 	END
@@ -205,7 +206,9 @@ static const struct policy_kw kw_adv[] = {
 	    "insecure renegotiation")),
 	BOOLX("RenegotiationCertCheck", "Off",
 	    NE("renegotiation is refused unless Renegotiation All, and then not checked again")),
-	LABELF("CertificateLabel", certificate_label, AP("saf_ring_test")),
+	/* Empty: no certificate at all, not the ring's default (Zowe writes it). */
+	LABELF("CertificateLabel", certificate_label, .empty_ok = true,
+	    AP("saf_ring_test, policy_fidelity_test, cli_policy_fidelity_test")),
 	{ .name = "ServerCertificateLabel", .kind = K_STRLIST,
 	  .off = F(server_certificate_labels), .multi = true, AP("cli_verify_labels_test") },
 	{ .name = "ClientAuthType", .kind = K_ENUM, .off = F(client_auth_type),
@@ -233,6 +236,9 @@ static const struct policy_kw kw_adv[] = {
 	ENUMX("ClientMaxSSLFragmentLength", e_fraglen, NULL, NE(MAXFRAG)),
 	ENUMF("ClientHandshakeSNI", client_sni, e_tri, "Off", AP("cli_verify_settings_test")),
 	LABELF("ClientHandshakeSNIList", client_sni_list, AP("cli_verify_settings_test")),
+	ENUMX("ClientHandshakeSNIMatch", e_snimatch, NULL,
+	    NE("a client matches the server's certificate to a host name only by "
+	    "HostReferenceIdDNS; write the name there")),
 	ENUMF("ServerHandshakeSNI", server_sni, e_tri, "Off", AP("cli_verify_settings_test")),
 	ENUMX("ServerHandshakeSNIMatch", e_snimatch, NULL, AP("policy_settings_test")),
 	LABELX("ServerHandshakeSNIList", AP("policy_settings_test")),
@@ -277,7 +283,7 @@ static const struct policy_kw kw_gsk[] = {
 	BOOLX("GSK_SESSION_TICKET_CLIENT_ENABLE", "On", AP("engine_conn_test")),
 	U32X("GSK_SESSION_TICKET_CLIENT_MAXSIZE", 0, 65535, "8192",
 	    NE("OpenSSL takes a ticket of any size")),
-	BOOLX("GSK_SESSION_TICKET_SERVER_ENABLE", "Off", AP("engine_conn_test")),
+	BOOLX("GSK_SESSION_TICKET_SERVER_ENABLE", "On", AP("engine_conn_test")),
 	ENUMX("GSK_SESSION_TICKET_SERVER_ALGORITHM", e_ticketalg, NULL, NE(TICKETKEY)),
 	U32X("GSK_SESSION_TICKET_SERVER_COUNT", 1, 65535, "2", AP("engine_conn_test")),
 	U32X("GSK_SESSION_TICKET_SERVER_KEY_REFRESH", 0, 86400, "300", NE(TICKETKEY)),

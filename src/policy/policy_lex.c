@@ -9,7 +9,10 @@
  *   - '{' and '}' are tokens wherever they appear, so "{" may end a header
  *     line, stand on its own line, or open a one-line statement;
  *   - blanks are spaces, tabs, carriage returns, form feeds and vertical
- *     tabs; a NUL byte is treated as a blank.
+ *     tabs; a NUL byte is treated as a blank;
+ *   - a rest-of-line value (a label) keeps its inner blanks, and ends
+ *     before a comment, before a '}' ending the line, and before the
+ *     first '}' after a blank when a block was opened on the same line.
  */
 #include "policy/policy_int.h"
 
@@ -103,10 +106,29 @@ policy_lex_peek(const struct policy_lexer *lx, struct policy_tok *tok)
 	policy_lex_next(&copy, tok);
 }
 
+/* Blocks opened and not closed on the current line before p. */
+static int
+open_on_line(const struct policy_lexer *lx, const char *p)
+{
+	const char *q;
+	int depth = 0;
+
+	for (q = lx->line_start; q < p; q++) {
+		if (*q == '#' && (q == lx->line_start || is_delim(q[-1])))
+			break;
+		if (*q == '{')
+			depth++;
+		else if (*q == '}' && depth > 0)
+			depth--;
+	}
+	return depth;
+}
+
 void
 policy_lex_rest(struct policy_lexer *lx, struct policy_tok *tok)
 {
 	const char *start, *q, *stop;
+	int depth;
 
 	while (lx->p < lx->end && is_blank(*lx->p))
 		lx->p++;
@@ -116,10 +138,18 @@ policy_lex_rest(struct policy_lexer *lx, struct policy_tok *tok)
 		return;
 	}
 	start = lx->p;
-	/* The line ends at a newline or at a comment that follows a blank. */
+	/*
+	 * The line ends at a newline or at a comment that follows a blank.  In
+	 * a block opened on this same line ("TTLSKeyringParms { Keyring r }"),
+	 * the value also ends at the first '}' after a blank: z/OS values are
+	 * blank-delimited, so that brace closes the block, not the value.
+	 */
+	depth = open_on_line(lx, start);
 	stop = start;
 	while (stop < lx->end && *stop != '\n') {
 		if (*stop == '#' && is_blank(stop[-1]))
+			break;
+		if (depth > 0 && *stop == '}' && is_blank(stop[-1]))
 			break;
 		stop++;
 	}

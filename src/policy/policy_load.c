@@ -198,6 +198,7 @@ policy_set_load(const struct policy_load_opts *opts, struct policy_set **out,
 	set = set_new();
 	if (set == NULL)
 		return at_err_setx(err, AT_E_NOMEM, "out of memory loading the policy");
+	set->model.warn_zos_defaults = opts->warn_zos_defaults;
 	if (opts->config_path != NULL)
 		rc = policy_config_load(&set->model, opts, diags, err);
 	for (i = 0; rc == AT_OK && opts->config_path == NULL && i < opts->npolicy; i++)

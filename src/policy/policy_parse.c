@@ -279,6 +279,18 @@ parse_param(struct parser *ps, struct policy_stmt *st, struct seen *sn,
 		return;
 	}
 	n = collect_values(ps, kw);
+	if (n == 0 && kw->empty_ok) {
+		p = add_param(ps, st);
+		if (p == NULL)
+			return;
+		p->kw = kw;
+		p->loc = loc_of(ps, kt);
+		p->vloc = p->loc;
+		p->text = "";
+		p->u.str = "";
+		check_repeat(ps, st, sn, p, kt);
+		return;
+	}
 	if (n == 0) {
 		snprintf(msg, sizeof(msg), "%s needs a value", kw->name);
 		diag(ps, ERR, kt, msg);
@@ -303,11 +315,15 @@ parse_param(struct parser *ps, struct policy_stmt *st, struct seen *sn,
 	}
 	if (ps->rc == AT_OK)
 		ps->rc = policy_value_parse(ps->m, p, ps->vals, n, ps->d, &ok);
-	if (!ok)
-		p->kw = NULL; /* an invalid value takes no part in resolution */
-	if (p->kw == NULL) {
+	if (ps->rc == AT_OK && ok && p->kw != NULL && strcmp(kw->name, "Envfile") == 0)
+		ps->rc = policy_envfile_load(ps->m, p, ps->d, &ok);
+	if (!ok) {
+		/* An invalid value takes no part in resolution. */
 		st->nparams--;
 		st->invalid = true;
+	} else if (p->kw == NULL) {
+		/* A value ignored as z/OS ignores it (the warning is given). */
+		st->nparams--;
 	} else {
 		check_repeat(ps, st, sn, p, kt);
 	}

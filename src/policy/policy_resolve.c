@@ -329,6 +329,8 @@ check_actions(struct rstate *rs, const struct policy_stmt *st, const struct poli
 		    a->role == POLICY_ROLE_CLIENT ? "Client" : "Server");
 	if (rs->rc == AT_OK)
 		rs->rc = policy_check_rule_settings(rs->d, &st->loc, r->name, a);
+	if (rs->rc == AT_OK && rs->set->model.warn_zos_defaults)
+		rs->rc = policy_check_zos_defaults(rs->d, &st->loc, r->name, a);
 }
 
 /* ---- rules -------------------------------------------------------------- */

@@ -136,7 +136,12 @@ check_server(struct policy_diags *d, const struct policy_loc *loc, const char *r
 	enum at_rc rc = AT_OK;
 	size_t i;
 
-	if (a->host_reference_id_dns != NULL || a->host_reference_id_cn != NULL)
+	if (a->certificate_label != NULL && a->certificate_label[0] == '\0' &&
+	    a->server_certificate_labels.n == 0)
+		rc = policy_diag_at(d, WARN, loc, "TTLSRule %s: CertificateLabel is empty, "
+		    "which means no certificate (not the key ring's default); with "
+		    "HandshakeRole %s every handshake fails (System SSL code 7)", rule, role);
+	if (rc == AT_OK && (a->host_reference_id_dns != NULL || a->host_reference_id_cn != NULL))
 		rc = policy_diag_at(d, WARN, loc, "TTLSRule %s: HostReferenceIdDNS and "
 		    "HostReferenceIdCN have no effect with HandshakeRole %s (only a client "
 		    "checks its server's name)", rule, role);
@@ -185,4 +190,18 @@ policy_check_rule_settings(struct policy_diags *d, const struct policy_loc *loc,
 		    "Required needs ServerHandshakeSNIList, which is not implemented; "
 		    "remove it", rule);
 	return rc;
+}
+
+enum at_rc
+policy_check_zos_defaults(struct policy_diags *d, const struct policy_loc *loc,
+    const char *rule, const struct policy_actions *a)
+{
+	const uint32_t differ = POLICY_PROTO_TLSV1 | POLICY_PROTO_TLSV11 | POLICY_PROTO_TLSV12;
+
+	if (!a->enabled || (a->protocols_given & differ) == differ)
+		return AT_OK;
+	return policy_diag_at(d, WARN, loc, "TTLSRule %s relies on the default protocol "
+	    "versions: attls turns only TLSv1.2 on, where z/OS 3.1 turns TLSv1 and "
+	    "TLSv1.1 on and TLSv1.2 off; write TLSv1, TLSv1.1 and TLSv1.2 On or Off "
+	    "so the policy means the same on both", rule);
 }

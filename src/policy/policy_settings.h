@@ -22,4 +22,12 @@ AT_MUST_CHECK enum at_rc policy_check_param(struct policy_diags *d,
 AT_MUST_CHECK enum at_rc policy_check_rule_settings(struct policy_diags *d,
     const struct policy_loc *loc, const char *rule, const struct policy_actions *a);
 
+/*
+ * Where the effective actions a of rule rely on a default that differs
+ * from z/OS's (the protocol versions), a warning saying so.  Returns AT_OK
+ * or AT_E_NOMEM from the diagnostics.
+ */
+AT_MUST_CHECK enum at_rc policy_check_zos_defaults(struct policy_diags *d,
+    const struct policy_loc *loc, const char *rule, const struct policy_actions *a);
+
 #endif

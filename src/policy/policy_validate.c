@@ -199,6 +199,38 @@ check_required(struct vstate *v, struct policy_stmt *st)
 	}
 }
 
+/*
+ * An action (or a parameter block) holds one statement of each type; a
+ * second one, Ref or inline, replaces the first whole rather than adding
+ * to it, as z/OS installs it.  Address and port groups collect theirs.
+ */
+static void
+check_replaced(struct vstate *v, const struct policy_stmt *st)
+{
+	size_t i;
+
+	if (st->type == ST_RULE || st->type == ST_IPADDRGROUP || st->type == ST_PORTGROUP)
+		return;
+	for (i = 0; i < st->nparams; i++) {
+		const struct policy_param *p = &st->params[i], *w;
+
+		if (p->kw->kind != K_REF && p->kw->kind != K_INLINE)
+			continue;
+		w = policy_child_winner(st, p->kw->child);
+		if (w == p)
+			continue;
+		if (p->kw->kind == K_REF)
+			report(v, WARN, &p->loc, "%s %s is not used: the %s%s on line %u "
+			    "replaces it whole (none of its parameters apply here), as z/OS "
+			    "installs it", p->kw->name, p->u.str, w->kw->name,
+			    w->kw->kind == K_INLINE ? " block" : "", w->loc.line);
+		else
+			report(v, WARN, &p->loc, "this %s block is not used: the one on line "
+			    "%u replaces it whole, as z/OS installs it", p->kw->name,
+			    w->loc.line);
+	}
+}
+
 static void
 check_refs(struct vstate *v, struct policy_stmt *st)
 {
@@ -207,6 +239,7 @@ check_refs(struct vstate *v, struct policy_stmt *st)
 	/* A refused value was reported; "missing" would only repeat it. */
 	if (!st->invalid)
 		check_required(v, st);
+	check_replaced(v, st);
 	for (i = 0; i < st->nparams; i++) {
 		struct policy_param *p = &st->params[i];
 		struct policy_stmt *found, *other;

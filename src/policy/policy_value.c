@@ -88,13 +88,46 @@ static const struct policy_enum e_onoff[] = { { "Off", 0 }, { "On", 1 }, { NULL,
 /* ---- addresses ---------------------------------------------------------- */
 
 static bool
-parse_ip(struct at_str s, int *family, uint8_t out[16])
+all_digits(struct at_str s)
+{
+	size_t i;
+
+	for (i = 0; i < s.len; i++)
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return false;
+	return s.len > 0;
+}
+
+/*
+ * An IPv4 address, an IPv6 address, or (as z/OS installs it) one decimal
+ * number standing for the 32 bits of an IPv4 address: "6793" is
+ * 0.0.26.137.  *decimal says the last form was used.
+ */
+static bool
+parse_ip(struct at_str s, int *family, uint8_t out[16], bool *decimal)
 {
 	char buf[64];
 	struct in_addr a4;
+	uint64_t v;
+	struct at_err e;
 
+	*decimal = false;
 	if (!at_str_copy(buf, sizeof(buf), s))
 		return false;
+	if (all_digits(s)) {
+		if (at_parse_u64(s, 0, UINT32_MAX, "address", &v, &e) != AT_OK)
+			return false;
+		memset(out, 0, 10);
+		out[10] = 0xff;
+		out[11] = 0xff;
+		out[12] = (uint8_t)(v >> 24);
+		out[13] = (uint8_t)(v >> 16);
+		out[14] = (uint8_t)(v >> 8);
+		out[15] = (uint8_t)v;
+		*family = AF_INET;
+		*decimal = true;
+		return true;
+	}
 	if (memchr(buf, ':', strlen(buf)) == NULL) {
 		if (inet_pton(AF_INET, buf, &a4) != 1)
 			return false;
@@ -147,6 +180,24 @@ apply_prefix(uint8_t lo[16], uint8_t hi[16], unsigned bits)
 	}
 }
 
+/*
+ * z/OS installs a bare number as the IPv4 address it encodes; that is
+ * followed, but it is seldom what was meant (a port written as an
+ * address, as in "RemoteAddr 6793"), so a check says how it was read.
+ */
+static void
+decimal_warning(struct vctx *c, const struct policy_loc *l, struct at_str num,
+    const uint8_t a[16])
+{
+	char msg[POLICY_DIAG_MSG_MAX];
+
+	snprintf(msg, sizeof(msg), "%s: '%.*s' is read as the IPv4 address "
+	    "%u.%u.%u.%u, as z/OS reads it; write the address dotted (a port "
+	    "goes in LocalPortRange or RemotePortRange)", c->p->kw->name,
+	    (int)(num.len > 16 ? 16 : num.len), num.p, a[12], a[13], a[14], a[15]);
+	vwarn(c, l, msg);
+}
+
 static void
 parse_addr(struct vctx *c, const struct policy_tok *t)
 {
@@ -160,6 +211,7 @@ parse_addr(struct vctx *c, const struct policy_tok *t)
 	uint64_t bits = 0;
 	unsigned maxbits, pfx;
 	uint8_t orig[16];
+	bool dec = false, dec2 = false;
 
 	if (at_str_eq_ci(s, "All")) {
 		c->p->u.addr.any = true;
@@ -174,7 +226,7 @@ parse_addr(struct vctx *c, const struct policy_tok *t)
 		b.p = dash + 1;
 		b.len = s.len - a.len - 1;
 	}
-	if (!parse_ip(a, &r->family, r->lo)) {
+	if (!parse_ip(a, &r->family, r->lo, &dec)) {
 		snprintf(msg, sizeof(msg), "%s: '%.*s' is not an IPv4 or IPv6 address",
 		    c->p->kw->name, (int)(a.len > 64 ? 64 : a.len), a.p);
 		verr(c, &l, msg);
@@ -201,7 +253,7 @@ parse_addr(struct vctx *c, const struct policy_tok *t)
 			vwarn(c, &l, msg);
 		}
 	} else if (dash != NULL) {
-		if (!parse_ip(b, &fam2, r->hi)) {
+		if (!parse_ip(b, &fam2, r->hi, &dec2)) {
 			snprintf(msg, sizeof(msg), "%s: '%.*s' is not an IPv4 or IPv6 address",
 			    c->p->kw->name, (int)(b.len > 64 ? 64 : b.len), b.p);
 			verr(c, &l, msg);
@@ -220,6 +272,8 @@ parse_addr(struct vctx *c, const struct policy_tok *t)
 			return;
 		}
 	}
+	if (dec || dec2)
+		decimal_warning(c, &l, dec ? a : b, dec ? r->lo : r->hi);
 	if (r->family == AF_INET6 && (v4_in_v6(r->lo, pfx) || v4_in_v6(r->hi, pfx))) {
 		snprintf(msg, sizeof(msg), "%s: IPv4-mapped and IPv4-compatible IPv6 addresses "
 		    "(::ffff:0:0/96, ::/96) are not allowed; write the IPv4 address",
@@ -312,12 +366,6 @@ list_token(struct vctx *c, const struct policy_tok *t, unsigned width, bool name
 	int len = (int)(t->text.len > 80 ? 80 : t->text.len);
 
 	if (names && !v2 && policy_cipher_lookup(t->text, &id)) {
-		if (width == 4) {
-			snprintf(msg, sizeof(msg), "V3CipherSuites4Char takes hexadecimal ids; "
-			    "the constant '%.*s' (%04X) is accepted here but belongs in "
-			    "V3CipherSuites", len, t->text.p, id);
-			vwarn(c, &loc, msg);
-		}
 		list_add(l, id);
 		return;
 	}
@@ -398,11 +446,51 @@ group_token(struct vctx *c, const struct policy_tok *t)
 	}
 }
 
+/*
+ * z/OS ignores a V3CipherSuites4Char line it cannot read whole: one with a
+ * constant name (IBM documents that), and, by the same rule, one with a
+ * token that is not a whole number of 4-digit ids ("C02").  The line is
+ * dropped here too, with a warning saying so; other lines still count.
+ * Returns true when the line is dropped (c->p->kw is then NULL).
+ */
+static bool
+v3ciph4_unreadable(struct vctx *c, const struct policy_tok *toks, size_t n)
+{
+	char msg[POLICY_DIAG_MSG_MAX];
+	struct policy_loc loc;
+	uint16_t id;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct at_str s = toks[i].text;
+		int len = (int)(s.len > 64 ? 64 : s.len);
+
+		if (all_hex(s) && s.len % 4 == 0)
+			continue;
+		loc = tokloc(c, &toks[i]);
+		if (policy_cipher_lookup(s, &id))
+			snprintf(msg, sizeof(msg), "V3CipherSuites4Char: '%.*s' is a constant "
+			    "name, which z/OS ignores here; this line is ignored (write %04X, "
+			    "or the name in V3CipherSuites)", len, s.p, id);
+		else
+			snprintf(msg, sizeof(msg), "V3CipherSuites4Char: '%.*s' is not a "
+			    "whole number of 4-digit hexadecimal ids; this line is ignored, "
+			    "as z/OS ignores a value it cannot read", len, s.p);
+		vwarn(c, &loc, msg);
+		c->p->kw = NULL;
+		return true;
+	}
+	return false;
+}
+
 static void
 parse_list(struct vctx *c, struct policy_tok *toks, size_t n)
 {
 	size_t i, total = 0;
 	const struct policy_kw *kw = c->p->kw;
+
+	if (kw->kind == K_V3CIPH4 && v3ciph4_unreadable(c, toks, n))
+		return;
 
 	for (i = 0; i < n; i++)
 		total += toks[i].text.len;
@@ -423,7 +511,7 @@ parse_list(struct vctx *c, struct policy_tok *toks, size_t n)
 			list_token(c, &toks[i], 2, true, false);
 			break;
 		case K_V3CIPH4:
-			list_token(c, &toks[i], 4, true, false);
+			list_token(c, &toks[i], 4, false, false);
 			break;
 		case K_GROUPLIST:
 			group_token(c, &toks[i]);

@@ -81,14 +81,21 @@ struct rcase {
 	const char *input;
 	const char *want;      /* the rest-of-line token */
 	const char *after;     /* the next token rendered, "" for EOF */
+	unsigned skip;         /* tokens read before the value */
 };
 
 static const struct rcase rest_cases[] = {
-	{ " Zowe Server\n", "Zowe Server", ";" },
-	{ " Zowe Server # comment\n", "Zowe Server", ";" },
-	{ " Zowe Server }", "Zowe Server", "}" },
-	{ " label#1 two", "label#1 two", "" },
-	{ " }", NULL, "" },
+	{ " Zowe Server\n", "Zowe Server", ";", 0 },
+	{ " Zowe Server # comment\n", "Zowe Server", ";", 0 },
+	{ " Zowe Server }", "Zowe Server", "}", 0 },
+	{ " label#1 two", "label#1 two", "", 0 },
+	{ " }", NULL, "", 0 },
+	/* A block opened on the line: its '}' ends the value, and so does
+	 * the first one (the outer block's follows). */
+	{ "K { Keyring r } }", "r", "}", 3 },
+	{ "{ CertificateLabel Zowe Server }\n", "Zowe Server", "}", 2 },
+	{ "{ Keyring a}b }", "a}b", "}", 2 },
+	{ "{ Keyring r # c }\n", "r", ";", 2 },
 };
 
 static void
@@ -102,8 +109,11 @@ test_rest(void **state)
 		struct policy_lexer lx;
 		struct policy_tok t;
 		const char *after;
+		unsigned k;
 
 		policy_lex_init(&lx, c->input, strlen(c->input));
+		for (k = 0; k < c->skip; k++)
+			policy_lex_next(&lx, &t);
 		policy_lex_rest(&lx, &t);
 		if (c->want == NULL) {
 			if (t.type != TOK_RBRACE) {

@@ -40,7 +40,7 @@ static const struct pcase cases[] = {
 	    RULE("r1", " Direction Inbound\n LocalPortGroupRef pg\n RemotePortGroupRef pg")),
 	WARN_CASE("every action sub-statement (those without effect here say so)",
 	    "TTLSGroupAction g\n{\n TTLSEnabled On\n CtraceClearText Off\n Trace 3\n FIPS140 Off\n"
-	    " GroupUserInstance 1\n TTLSGroupAdvancedParms\n {\n  Envfile /etc/attls/env\n"
+	    " GroupUserInstance 1\n TTLSGroupAdvancedParms\n {\n"
 	    "  SyslogFacility Auth\n }\n}\n"
 	    "TTLSEnvironmentAction e\n{\n HandshakeRole ServerWithClientAuth\n"
 	    " TTLSKeyringParms\n {\n  Keyring USER1/Ring\n }\n"
@@ -139,11 +139,14 @@ static const struct pcase cases[] = {
 	    "Jobname: 'ABCDEFGHI' is longer than 8 characters"),
 	/* 40 */ ERR_CASE("jobname star in the middle", R(" Direction Inbound\n Userid AB*C"),
 	    "only a final '*'"),
-	ERR_CASE("bad 4-char cipher", "TTLSCipherParms c { V3CipherSuites4Char C02F C030 C02 }\n",
-	    "V3CipherSuites4Char: 'C02' is not a list of 4-digit hexadecimal ids"),
-	WARN_CASE("constant in 4-char list",
+	WARN_CASE("truncated 4-char cipher: the line is ignored",
+	    "TTLSCipherParms c { V3CipherSuites4Char C02F C030 C02 }\n",
+	    "V3CipherSuites4Char: 'C02' is not a whole number of 4-digit hexadecimal ids; "
+	    "this line is ignored"),
+	WARN_CASE("constant in 4-char list: the line is ignored",
 	    "TTLSCipherParms c\n{\n V3CipherSuites4Char TLS_AES_128_GCM_SHA256\n}\n",
-	    "belongs in V3CipherSuites"),
+	    "'TLS_AES_128_GCM_SHA256' is a constant name, which z/OS ignores here; "
+	    "this line is ignored (write 1301"),
 	ERR_CASE("unknown cipher constant",
 	    "TTLSCipherParms c\n{\n V3CipherSuites TLS_NOT_A_CIPHER\n}\n",
 	    "'TLS_NOT_A_CIPHER' is not a known cipher suite constant"),
