@@ -47,6 +47,17 @@ export ATTLS_SOCKET="$t/attlsd.sock"
 unset ATTLS_REQUIRE ATTLS_JOBNAME || :
 make_pki "$t"
 cp "$t/ca.pem" "$t/client-ring.pem"
+# root -> intermediate -> leaf, the ring holding all three.
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$t/int.key" \
+	-out "$t/int.csr" -subj "/CN=attls test intermediate" 2>/dev/null
+printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign\n' > "$t/int.ext"
+openssl x509 -req -in "$t/int.csr" -CA "$t/ca.pem" -CAkey "$t/ca.key" -CAcreateserial \
+	-out "$t/int.pem" -days 2 -extfile "$t/int.ext" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$t/leaf.key" \
+	-out "$t/leaf.csr" -subj "/CN=localhost" 2>/dev/null
+openssl x509 -req -in "$t/leaf.csr" -CA "$t/int.pem" -CAkey "$t/int.key" -CAcreateserial \
+	-out "$t/leaf.crt" -days 2 -extfile "$t/ext" 2>/dev/null
+cat "$t/leaf.crt" "$t/leaf.key" "$t/int.pem" "$t/ca.pem" > "$t/int-ring.pem"
 cat > "$t/policy" <<POLICY
 TTLSRule CertReq
 {
@@ -74,6 +85,32 @@ TTLSRule NoCommon
   TTLSGroupActionRef grp
   TTLSEnvironmentActionRef serverEnv
   TTLSConnectionActionRef ecdsa128Conn
+}
+TTLSRule Chain1
+{
+  LocalAddr 127.0.0.1
+  LocalPortRange 1024-65535
+  Jobname CHAIN1
+  Direction Inbound
+  TTLSGroupActionRef grp
+  TTLSEnvironmentActionRef serverEnv
+}
+TTLSRule Chain2
+{
+  LocalAddr 127.0.0.1
+  LocalPortRange 1024-65535
+  Jobname CHAIN2
+  Direction Inbound
+  TTLSGroupActionRef grp
+  TTLSEnvironmentActionRef intEnv
+}
+TTLSEnvironmentAction intEnv
+{
+  HandshakeRole Server
+  TTLSKeyringParms
+  {
+    Keyring $t/int-ring.pem
+  }
 }
 TTLSConnectionAction dheConn
 {
@@ -163,19 +200,46 @@ refused() {
 refused certreq CERTREQ "$port_certreq"
 refused dheonly DHEONLY "$port_ecdsa12"
 
+# serve JOB NAME: a plain server under attls run with jobname JOB; its
+# port in $port_NAME.
+serve() {
+	attls run -j "$1" -- attls-stress -S "$t/$2.port" > "$t/$2.srv" 2>&1 &
+	pids="$pids $!"
+	i=0
+	while [ ! -s "$t/$2.port" ]; do
+		i=$((i + 1))
+		if [ $i -gt 300 ]; then cat "$t/$2.srv"; echo "FAIL: server $1"; exit 1; fi
+		sleep 0.1
+	done
+	eval "port_$2=\$(cat \"\$t/\$2.port\")"
+}
+
 # An inbound rule that takes only ECDHE-ECDSA-AES128-GCM-SHA256 and a
 # client that offers only AES256: this side refuses.
-attls run -j NOCOMMON -- attls-stress -S "$t/srvport" > "$t/srv.out" 2>&1 &
-pids="$pids $!"
-i=0
-while [ ! -s "$t/srvport" ]; do
-	i=$((i + 1))
-	if [ $i -gt 300 ]; then cat "$t/srv.out"; echo "FAIL: server"; exit 1; fi
-	sleep 0.1
-done
-printf 'x' | timeout 20 openssl s_client -connect "127.0.0.1:$(cat "$t/srvport")" -tls1_2 \
+serve NOCOMMON nocommon
+printf 'x' | timeout 20 openssl s_client -connect "127.0.0.1:$port_nocommon" -tls1_2 \
 	-cipher ECDHE-ECDSA-AES256-GCM-SHA384 -CAfile "$t/ca.pem" -brief > "$out" 2>&1 || :
 expect_no_out nocommon-refused 'CONNECTION ESTABLISHED'
+
+# --- the chain a server sends --------------------------------------------------
+# Up to, not including, the self-signed root: the client must have it
+# already, and verifies with it.
+# certs PORT: how many certificates the server sent.
+certs() {
+	printf 'x' | timeout 20 openssl s_client -connect "127.0.0.1:$1" -showcerts \
+		-CAfile "$t/ca.pem" -verify_return_error > "$t/showcerts" 2>&1 || :
+	cp "$t/showcerts" "$out"
+	grep -c 'BEGIN CERTIFICATE' "$t/showcerts" || :
+}
+serve CHAIN1 chain1
+n=$(certs "$port_chain1")
+expect_out chain1-verifies 'Verify return code: 0 \(ok\)'
+[ "$n" = 1 ] && ok || bad "chain1: the server sent $n certificates, wanted 1 (the leaf, not the root)"
+serve CHAIN2 chain2
+n=$(certs "$port_chain2")
+expect_out chain2-verifies 'Verify return code: 0 \(ok\)'
+[ "$n" = 2 ] && ok || bad "chain2: the server sent $n certificates, wanted 2 (leaf and intermediate, not the root)"
+expect_no_out chain2-no-root 's:CN ?= ?attls test CA'
 
 # Let the last failure reach the log.
 sleep 0.5
