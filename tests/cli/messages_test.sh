@@ -40,6 +40,38 @@ for c in ca one two; do
 done
 if cmp -s one.serial two.serial; then bad "serials-differ: one and two have the same serial"; else ok; fi
 
+# --- attls rc ------------------------------------------------------------------
+expect_ok rc-help attls rc --help
+expect_out rc-help-usage '^usage: attls rc '
+# RC 202 as z/OS operators meet it: the key ring cannot be opened because
+# the user is not permitted; the answer names the profiles to permit.
+expect_ok rc-202 attls rc 202
+expect_out rc-202-title '^RC 202: the key ring cannot be opened$'
+expect_out rc-202-listring 'PERMIT IRR\.DIGTCERT\.LISTRING CLASS\(FACILITY\) ID\(userid\) ACCESS\(READ\)'
+expect_out rc-202-list 'PERMIT IRR\.DIGTCERT\.LIST CLASS\(FACILITY\) ID\(userid\) ACCESS\(READ\)'
+expect_out rc-202-refresh 'SETROPTS RACLIST\(FACILITY\) REFRESH'
+expect_out rc-202-rdatalib 'RDATALIB'
+expect_ok rc-5006 attls rc 5006
+expect_out rc-5006-points-back 'RC 202'
+# Every code attlsd logs is explained, none as "z/OS only".
+for rc in 3 4 7 8 102 202 401 402 403 406 407 414 420 428 5001 5002 5003 5004 5005 5006 6001; do
+	expect_ok "rc-$rc" attls rc "$rc"
+	expect_out "rc-$rc-sections" '^  what to do:$'
+	expect_no_out "rc-$rc-issued" 'z/OS only'
+done
+expect_ok rc-zos-only attls rc 432
+expect_out rc-zos-only-marked '^RC 432: .*\(z/OS only: attlsd does not log it\)$'
+expect_fail rc-unknown 2 attls rc 999
+expect_out rc-unknown-says "attls rc: 999 is not a return code"
+expect_fail rc-not-a-number 2 attls rc 20x
+expect_fail rc-two 2 attls rc 202 402
+expect_ok rc-json attls rc --json 402
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["rc"] == 402 and d["issued"] is True and "this side refused" in d["cause"]' "$out" 2>/dev/null; then ok; else bad "rc-json: not the JSON object for 402"; fi
+expect_ok rc-list attls rc
+expect_out rc-list-202 '^  202  the key ring cannot be opened$'
+expect_ok rc-list-json attls rc --json
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d) > 30 and all("action" in e for e in d)' "$out" 2>/dev/null; then ok; else bad "rc-list-json: not a JSON array of codes"; fi
+
 # --- handshake failures as a real peer causes them -------------------------
 B=$ATTLS_BIN/../..
 SC=$B/tests/unit/shim/shim-client
