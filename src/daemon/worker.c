@@ -272,6 +272,7 @@ static void
 process(struct attlsd_worker *w, struct attlsd_conn *c)
 {
 	enum engine_state before = c->state, after;
+	uint64_t out0 = c->to_peer, in0 = c->from_peer;
 	unsigned wa, wp;
 	char why[128];
 
@@ -295,6 +296,7 @@ process(struct attlsd_worker *w, struct attlsd_conn *c)
 			attlsd_conntab_update(w->table, c);
 		}
 	}
+	ezd_data(c, c->to_peer - out0, c->from_peer - in0);
 	if (after == ENGINE_DONE || after == ENGINE_FAILED) {
 		finish(w, c);
 		return;
@@ -474,6 +476,7 @@ take_new(struct attlsd_worker *w)
 			w->conns->wprev = c;
 		w->conns = c;
 		w->nconns++;
+		ezd_handshake_start(c);
 		if (c->deadline_ms != 0 &&
 		    (w->next_deadline_ms == 0 || c->deadline_ms < w->next_deadline_ms))
 			w->next_deadline_ms = c->deadline_ms;

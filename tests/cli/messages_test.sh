@@ -136,6 +136,20 @@ TTLSRule Chain2
   TTLSGroupActionRef grp
   TTLSEnvironmentActionRef intEnv
 }
+TTLSRule Traced
+{
+  LocalAddr 127.0.0.1
+  LocalPortRange 1024-65535
+  Jobname TRACED
+  Direction Inbound
+  TTLSGroupActionRef grp255
+  TTLSEnvironmentActionRef serverEnv
+}
+TTLSGroupAction grp255
+{
+  TTLSEnabled On
+  Trace 255
+}
 TTLSEnvironmentAction intEnv
 {
   HandshakeRole Server
@@ -272,6 +286,29 @@ n=$(certs "$port_chain2")
 expect_out chain2-verifies 'Verify return code: 0 \(ok\)'
 [ "$n" = 2 ] && ok || bad "chain2: the server sent $n certificates, wanted 2 (leaf and intermediate, not the root)"
 expect_no_out chain2-no-root 's:CN ?= ?attls test CA'
+
+# --- the debug trace lines, and no application data in them -------------------
+# Trace 255, as z/OS samples set it: the start of events (EZD1282I), the
+# TLS calls (EZD1284I) and the amounts relayed (EZD1285I), never the data.
+serve TRACED traced
+secret='SECRET-PAYLOAD-5f3a9c'
+printf '%s' "$secret" | timeout 20 openssl s_client -connect "127.0.0.1:$port_traced" \
+	-CAfile "$t/ca.pem" -brief > "$t/traced.out" 2>&1 || :
+i=0
+until grep -q "EZD1282I .*Connection Close ACTIONS: grp255" "$t/attlsd.log"; do
+	i=$((i + 1))
+	if [ $i -gt 100 ]; then break; fi
+	sleep 0.1
+done
+cp "$t/attlsd.log" "$out"
+expect_out trace-1282-start 'EZD1282I TTLS Start GRPID: [0-9A-F]{8} ENVID: [0-9A-F]{8} CONNID: [0-9A-F]{8} Initial Handshake ACTIONS: grp255 serverEnv \*\*N/A\*\*$'
+expect_out trace-1282-close 'EZD1282I TTLS Start .* Connection Close ACTIONS: grp255 '
+expect_out trace-1284-call 'EZD1284I TTLS Flow .* RC: 0 Call SSL_do_handshake- $'
+expect_out trace-1284-cipher 'EZD1284I TTLS Flow .* RC: 0 Get cipher- [0-9A-F]{4}$'
+expect_out trace-1285 "EZD1285I TTLS Data .* BYTES OUT: [0-9]+ IN: ${#secret}$"
+expect_no_out trace-no-data "$secret|SECRET|5345435245542D|53 45 43 52|534543524554"
+# Trace 15 rules (the others here) write no flow or data lines.
+expect_no_out trace-15-quiet 'EZD128[45]I .* CONNID: 00000001 '
 
 # Let the last failure reach the log.
 sleep 0.5
