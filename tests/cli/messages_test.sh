@@ -39,6 +39,11 @@ for c in ca one two; do
 	if [ "$n" -ge 16 ]; then ok; else bad "serial-$c: serial $(cat "$c.serial") has fewer than 64 bits"; fi
 done
 if cmp -s one.serial two.serial; then bad "serials-differ: one and two have the same serial"; else ok; fi
+# RACDCERT's refusals carry their ids.
+expect_fail label-taken 1 racf -q "racdcert id(SRV1) gencert subjectsdn(cn('three')) withlabel('one')"
+expect_out label-taken-id "^IRRD107I The label 'one' is already in use\. The certificate was not added\.$"
+expect_fail cert-twice 1 racf -q "racdcert id(SRV1) add('one.pem') withlabel('again')"
+expect_out cert-twice-id "^IRRD109I The certificate cannot be added\. It is already defined as 'one' for ID\(SRV1\)\.$"
 
 # --- attls rc ------------------------------------------------------------------
 expect_ok rc-help attls rc --help
