@@ -250,6 +250,10 @@ refused() {
 }
 refused certreq CERTREQ "$port_certreq"
 refused dheonly DHEONLY "$port_ecdsa12"
+# The program's query after the failed handshake: its rule still covers
+# it (TTLS_POL_ENABLED, 4), and it is not secure (TTLS_CONN_NOTSECURE, 1).
+timeout 20 attls run -j DHEONLY -- "$SC" query "$port_ecdsa12" > "$out" 2>&1 || :
+expect_out query-after-failure '^policy=4 conn=1 .* rule=DheOnly '
 
 # serve JOB NAME: a plain server under attls run with jobname JOB; its
 # port in $port_NAME.
