@@ -17,6 +17,8 @@ expect_out rdefine-twice-id '^ICH10102I IRR\.DIGTCERT\.LISTRING ALREADY DEFINED 
 expect_ok raclist-digtmap racf -q "SETROPTS CLASSACT(DIGTMAP) RACLIST(DIGTMAP)"
 expect_no_out raclist-digtmap-known 'not RACLISTed|INVALID CLASS'
 expect_out raclist-digtmap-done '^ICH14063I'
+expect_ok refresh-digtmap racf -q "SETROPTS RACLIST(DIGTCERT,DIGTMAP) REFRESH"
+expect_no_out refresh-digtmap-known 'CLASS DIGTMAP IS NOT'
 
 # --- certificate serial numbers ----------------------------------------------
 # A CA must not number what it signs 1, 2, 3: the serial is the part of a
