@@ -17,6 +17,12 @@ expect_out rdefine-twice-id '^ICH10102I IRR\.DIGTCERT\.LISTRING ALREADY DEFINED 
 expect_ok raclist-digtmap racf -q "SETROPTS CLASSACT(DIGTMAP) RACLIST(DIGTMAP)"
 expect_no_out raclist-digtmap-known 'not RACLISTed|INVALID CLASS'
 expect_out raclist-digtmap-done '^ICH14063I'
+# CONNECT to a group that does not exist: the cause and the result, each
+# a message of its own with its id first, as RACF writes them.
+expect_ok connect-setup racf -q "ADDUSER CUSER"
+expect_fail connect-nogroup 1 racf -q "CONNECT CUSER GROUP(NOGROUP)"
+expect_out connect-nogroup-cause '^ICH51003I NAME NOT FOUND IN RACF DATA SET'
+expect_out connect-nogroup-result '^ICH02003I USER\(S\) NOT CONNECTED\.$'
 expect_ok refresh-digtmap racf -q "SETROPTS RACLIST(DIGTCERT,DIGTMAP) REFRESH"
 expect_no_out refresh-digtmap-known 'CLASS DIGTMAP IS NOT'
 
