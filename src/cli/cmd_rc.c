@@ -253,7 +253,9 @@ static const struct rc_info codes[] = {
 	    "be built; the EZD1286I line just before, with CONNID 00000000, has the "
 	    "reason (most often RC 202).",
 	    "Fix what the earlier line says (attls rc CODE for its code); the environment "
-	    "is built again for the next connection." },
+	    "is built again for the next connection.  For RC 202, permit the user READ "
+	    "to FACILITY IRR.DIGTCERT.LISTRING and IRR.DIGTCERT.LIST (attls rc 202 "
+	    "gives the commands)." },
 	{ 6001, true, "internal error",
 	    "AT-TLS: 6001-6999 are internal errors.",
 	    "attlsd could not set up or watch the connection (a socket call failed, or "

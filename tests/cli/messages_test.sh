@@ -72,6 +72,16 @@ for rc in 3 4 7 8 102 202 401 402 403 406 407 414 420 428 5001 5002 5003 5004 50
 	expect_out "rc-$rc-sections" '^  what to do:$'
 	expect_no_out "rc-$rc-issued" 'z/OS only'
 done
+# And every code the engine and the daemon set in their source is one of
+# them: a new code without an explanation fails here.
+codes=$(cat "$ATTLS_SOURCE_DIR"/src/engine/*.c "$ATTLS_SOURCE_DIR"/src/daemon/*.c | tr '\n\t' '  ' |
+	grep -oE '(fail\(c, |sslrc = |engine_conn_abort\(c->engine, |ezd_conn_error\(c, |cut_rc = )[0-9]+|\*rc = [^;]*' |
+	grep -oE '\b[0-9]+\b' | sort -nu | grep -v '^0$')
+[ "$(echo "$codes" | wc -l)" -ge 20 ] && ok || bad "rc-source: found only $(echo "$codes" | wc -l) codes in the source"
+for rc in $codes; do
+	if attls rc "$rc" > "$out" 2>&1 && ! grep -q 'z/OS only' "$out"; then ok; else
+		bad "rc-source-$rc: attlsd sets RC $rc, and attls rc does not explain it as one it logs"; fi
+done
 expect_ok rc-zos-only attls rc 432
 expect_out rc-zos-only-marked '^RC 432: .*\(z/OS only: attlsd does not log it\)$'
 expect_fail rc-unknown 2 attls rc 999
