@@ -386,6 +386,10 @@ attls_cmd_rc(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr, "attls rc: %llu is not a return code attlsd logs or z/OS documents "
-	    "for AT-TLS; 'attls rc' lists them\n", (unsigned long long)n);
+	    "for AT-TLS%s; 'attls rc' lists them\n", (unsigned long long)n,
+	    n >= 5000 && n <= 5999 ? " (5001-5999 are AT-TLS codes the user can correct)" :
+	    n >= 6000 && n <= 6999 ? " (6001-6999 are AT-TLS internal errors)" :
+	    n < 5000 ? " (codes below 5000 are System SSL's; see its messages and codes)" :
+	    "");
 	return 2;
 }

@@ -86,6 +86,8 @@ expect_ok rc-zos-only attls rc 432
 expect_out rc-zos-only-marked '^RC 432: .*\(z/OS only: attlsd does not log it\)$'
 expect_fail rc-unknown 2 attls rc 999
 expect_out rc-unknown-says "attls rc: 999 is not a return code"
+expect_fail rc-range 2 attls rc 5999
+expect_out rc-range-says '5001-5999 are AT-TLS codes the user can correct'
 expect_fail rc-not-a-number 2 attls rc 20x
 expect_fail rc-two 2 attls rc 202 402
 expect_ok rc-json attls rc --json 402
