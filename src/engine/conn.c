@@ -624,7 +624,8 @@ pump_down(struct engine_conn *c)
 				c->cut_rc = 406;
 				c->cut_why = saved == ECONNRESET ? "the partner reset the "
 				    "connection" : "receiving from the partner failed";
-			} else if (c->stats.from_peer == 0 && fail_handshake(c, ERR_peek_error())) {
+			} else if (c->stats.from_peer == 0 &&
+			    fail_handshake(c, ERR_peek_error())) {
 				/* In TLS 1.3 a client's handshake is done before the
 				 * server has checked its certificate: the server's
 				 * refusal (certificate_required, bad_certificate, ...)
