@@ -352,7 +352,7 @@ static void
 handshake_failed(struct engine_conn *c, int sslerr)
 {
 	unsigned long e = ERR_peek_error();
-	char why[200];
+	char why[256], ossl[160];
 
 	if (sslerr == SSL_ERROR_SYSCALL || sslerr == SSL_ERROR_ZERO_RETURN) {
 		fail(c, 420, "Initial Handshake", "the partner closed the connection "
@@ -361,7 +361,12 @@ handshake_failed(struct engine_conn *c, int sslerr)
 	}
 	if (fail_handshake(c, e))
 		return;
-	ERR_error_string_n(e, why, sizeof(why));
+	ERR_error_string_n(e, ossl, sizeof(ossl));
+	/* OpenSSL numbers the reason for an alert received from the partner
+	 * from SSL_AD_REASON_OFFSET up. */
+	(void)snprintf(why, sizeof(why), "%s [%s]", ERR_GET_REASON(e) >= SSL_AD_REASON_OFFSET ?
+	    "the partner refused the handshake with a fatal alert" :
+	    "this side ended the handshake", ossl);
 	fail(c, 406, "Initial Handshake", why);
 }
 

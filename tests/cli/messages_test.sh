@@ -310,6 +310,11 @@ serve CHAIN1 chain1
 n=$(certs "$port_chain1")
 expect_out chain1-verifies 'Verify return code: 0 \(ok\)'
 [ "$n" = 1 ] && ok || bad "chain1: the server sent $n certificates, wanted 1 (the leaf, not the root)"
+# A client that does not trust the server's CA refuses with an alert:
+# the server's log says the partner refused its certificate.
+printf 'x' | timeout 20 openssl s_client -connect "127.0.0.1:$port_chain1" \
+	-CAfile "$t/int.pem" -verify_return_error -brief > "$out" 2>&1 || :
+expect_no_out untrusted-refused 'CONNECTION ESTABLISHED'
 serve CHAIN2 chain2
 n=$(certs "$port_chain2")
 expect_out chain2-verifies 'Verify return code: 0 \(ok\)'
@@ -348,6 +353,7 @@ expect_out certreq-named "EZD1286I .* JOBNAME: CERTREQ .* RC: 403 Initial Handsh
 expect_no_out certreq-not-406 "JOBNAME: CERTREQ .* RC: 406"
 # TLS 1.2 handshake_failure: the log says the partner refused.
 expect_out dheonly-partner "EZD1286I .* JOBNAME: DHEONLY .* RC: 402 Initial Handshake \(the partner refused the handshake \(alert handshake_failure\)"
+expect_out untrusted-414 "EZD1286I .* JOBNAME: CHAIN1 .* RC: 414 Initial Handshake \(the partner refused this side's certificate \[.*unknown ca\]\)"
 # And when this side refuses, it says so.
 expect_out nocommon-this-side "EZD1286I .* JOBNAME: NOCOMMON .* RC: 402 Initial Handshake \(this side refused the handshake: none of the cipher suites the partner offered"
 finish
