@@ -83,8 +83,6 @@ ezd_conn_error(const struct attlsd_conn *c, int rc, const char *event, const cha
 
 	attlsd_addr_text(&c->addrs, true, l, sizeof(l));
 	attlsd_addr_text(&c->addrs, false, r, sizeof(r));
-	if (c->engine != NULL && strcmp(event, "Initial Handshake") == 0)
-		ezd_flow(c, rc, "Call", "SSL_do_handshake", why);
 	if (c->trace & (4 | 8))
 		attlsd_log(LOG_INFO, auth_facility(c),
 		    "EZD1283I TTLS Event GRPID: %08X ENVID: %08X CONNID: %08X RC: %d %s",

@@ -159,6 +159,11 @@ finish(struct attlsd_worker *w, struct attlsd_conn *c)
 		const char *event, *why;
 		int rc = engine_conn_failure(c->engine, &event, &why);
 
+		/* The handshake call's own result; a timeout or a refused
+		 * partner mapping is not one. */
+		if (strcmp(event, "Initial Handshake") == 0 && (rc < 5000 || rc == 5001 ||
+		    rc == 5003))
+			ezd_flow(c, rc, "Call", "SSL_do_handshake", why);
 		ezd_conn_error(c, rc, event, why);
 	} else {
 		ezd_conn_close(c);

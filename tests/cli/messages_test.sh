@@ -328,8 +328,11 @@ serve TRACED traced
 secret='SECRET-PAYLOAD-5f3a9c'
 printf '%s' "$secret" | timeout 20 openssl s_client -connect "127.0.0.1:$port_traced" \
 	-CAfile "$t/ca.pem" -brief > "$t/traced.out" 2>&1 || :
+printf 'x' | timeout 20 openssl s_client -connect "127.0.0.1:$port_traced" \
+	-CAfile "$t/int.pem" -verify_return_error -brief > "$t/traced2.out" 2>&1 || :
 i=0
-until grep -q "EZD1282I .*Connection Close ACTIONS: grp255" "$t/attlsd.log"; do
+until grep -q "EZD1282I .*Connection Close ACTIONS: grp255" "$t/attlsd.log" &&
+    grep -q "EZD1286I .*JOBNAME: TRACED .*RC: 414" "$t/attlsd.log"; do
 	i=$((i + 1))
 	if [ $i -gt 100 ]; then break; fi
 	sleep 0.1
@@ -339,6 +342,7 @@ expect_out trace-1282-start 'EZD1282I TTLS Start GRPID: [0-9A-F]{8} ENVID: [0-9A
 expect_out trace-1282-close 'EZD1282I TTLS Start .* Connection Close ACTIONS: grp255 '
 expect_out trace-1284-call 'EZD1284I TTLS Flow .* RC: 0 Call SSL_do_handshake- $'
 expect_out trace-1284-cipher 'EZD1284I TTLS Flow .* RC: 0 Get cipher- [0-9A-F]{4}$'
+expect_out trace-1284-failed 'EZD1284I TTLS Flow .* RC: 414 Call SSL_do_handshake- the partner refused'
 expect_out trace-1285 "EZD1285I TTLS Data .* BYTES OUT: [0-9]+ IN: ${#secret}$"
 expect_no_out trace-no-data "$secret|SECRET|5345435245542D|53 45 43 52|534543524554"
 # Trace 15 rules (the others here) write no flow or data lines.
