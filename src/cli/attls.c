@@ -19,6 +19,7 @@ static const struct subcommand subcommands[] = {
 	{ "status", attls_cmd_status, "show attlsd's policy generation and protected connections" },
 	{ "refresh", attls_cmd_refresh, "make attlsd read its policy again" },
 	{ "run", attls_cmd_run, "run a program with its TCP connections under AT-TLS" },
+	{ "rc", attls_cmd_rc, "explain an AT-TLS or System SSL return code" },
 };
 
 static void

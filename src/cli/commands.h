@@ -12,6 +12,7 @@ int attls_cmd_saf(int argc, char **argv);
 int attls_cmd_status(int argc, char **argv);
 int attls_cmd_refresh(int argc, char **argv);
 int attls_cmd_run(int argc, char **argv);
+int attls_cmd_rc(int argc, char **argv);
 
 /* `attls policy explain ...`: argv[0] is "explain". */
 int attls_policy_explain(int argc, char **argv);

@@ -67,6 +67,14 @@ attlsd_conntab_remove(struct attlsd_conntab *t, struct attlsd_conn *c)
 		tb->id = c->id;
 		tb->addrs = c->addrs;
 		tb->so_error = c->so_error != 0 ? c->so_error : 104 /* ECONNRESET */;
+		tb->stat_policy = c->rule->actions->application_controlled ? 5 : 4;
+		(void)snprintf(tb->rule, sizeof(tb->rule), "%s", c->rule->name);
+		(void)snprintf(tb->group_action, sizeof(tb->group_action), "%s",
+		    c->rule->actions->group_name);
+		(void)snprintf(tb->env_action, sizeof(tb->env_action), "%s",
+		    c->rule->actions->env_name != NULL ? c->rule->actions->env_name : "");
+		(void)snprintf(tb->conn_action, sizeof(tb->conn_action), "%s",
+		    c->rule->actions->conn_name != NULL ? c->rule->actions->conn_name : "");
 	}
 	(void)pthread_mutex_unlock(&t->lock);
 }
@@ -179,8 +187,25 @@ attlsd_conntab_query(struct attlsd_conntab *t, ino_t ino, struct ctl_query_reply
 	(void)pthread_mutex_lock(&t->lock);
 	c = find(t, ino);
 	if (c == NULL) {
+		bool found = false;
+		size_t i;
+
+		/* Failed and gone: still covered by its rule, and not secure. */
+		for (i = 0; !found && i < ATTLSD_TOMBS; i++) {
+			const struct attlsd_tomb *tb = &t->tombs[i];
+
+			if (tb->id == 0 || tb->app_ino != ino)
+				continue;
+			q->stat_policy = tb->stat_policy;
+			q->stat_conn = 1; /* TTLS_CONN_NOTSECURE */
+			copy_name(q->rule, tb->rule);
+			copy_name(q->group_action, tb->group_action);
+			copy_name(q->env_action, tb->env_action);
+			copy_name(q->conn_action, tb->conn_action);
+			found = true;
+		}
 		(void)pthread_mutex_unlock(&t->lock);
-		return false;
+		return found;
 	}
 	q->stat_policy = c->rule->actions->application_controlled ? 5 : 4; /* APPLCNTRL/ENABLED */
 	q->stat_conn = c->state == ENGINE_RELAYING || c->state == ENGINE_DONE ? 3 :

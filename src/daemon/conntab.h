@@ -73,6 +73,13 @@ struct attlsd_tomb {
 	uint32_t id;
 	struct ctl_addrs addrs;
 	int so_error;
+	/* The rule that covered it, for the program's query: a failed
+	 * handshake does not make the connection one no policy covers. */
+	uint8_t stat_policy;             /* TTLS_POL_* */
+	char rule[CTL_NAME_MAX + 1];
+	char group_action[CTL_NAME_MAX + 1];
+	char env_action[CTL_NAME_MAX + 1];
+	char conn_action[CTL_NAME_MAX + 1];
 };
 
 #define ATTLSD_TOMBS 256

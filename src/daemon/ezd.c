@@ -55,9 +55,19 @@ ezd_handshake_done(const struct attlsd_conn *c, const char *protocol, uint16_t c
 {
 	char proto[16];
 
+	upper_protocol(protocol, proto, sizeof(proto));
+	if (c->trace & 16) {
+		char cs[8];
+
+		(void)snprintf(cs, sizeof(cs), "%04X", cipher);
+		ezd_flow(c, 0, "Call", "SSL_do_handshake", NULL);
+		ezd_flow(c, 0, "Get", "protocol", proto);
+		ezd_flow(c, 0, "Get", "cipher", cs);
+		ezd_flow(c, 0, "Get", "peer certificate", c->peer_subject != NULL ?
+		    c->peer_subject : "none");
+	}
 	if ((c->trace & (4 | 8)) == 0)
 		return;
-	upper_protocol(protocol, proto, sizeof(proto));
 	attlsd_log(LOG_INFO, auth_facility(c),
 	    "EZD1283I TTLS Event GRPID: %08X ENVID: %08X CONNID: %08X RC: 0 "
 	    "Initial Handshake %016X %016X %s %04X",
@@ -89,9 +99,56 @@ ezd_conn_error(const struct attlsd_conn *c, int rc, const char *event, const cha
 		    rc, event, c->id, c->jobname[0] ? c->jobname : NA, c->rule->name, why);
 }
 
+/* EZD1282I: an event begins, with the actions that govern it. */
+static void
+start(const struct attlsd_conn *c, const char *event)
+{
+	const struct policy_actions *a = c->rule->actions;
+
+	if ((c->trace & (8 | 16)) == 0)
+		return;
+	attlsd_log(LOG_DEBUG, auth_facility(c),
+	    "EZD1282I TTLS Start GRPID: %08X ENVID: %08X CONNID: %08X %s ACTIONS: %s %s %s",
+	    c->env != NULL ? c->env->grpid : attlsd_gen_grpid(c->gen, c->rule),
+	    c->env != NULL ? c->env->envid : 0, c->id, event, a->group_name,
+	    a->env_name != NULL ? a->env_name : NA, a->conn_name != NULL ? a->conn_name : NA);
+}
+
+void
+ezd_handshake_start(const struct attlsd_conn *c)
+{
+	start(c, "Initial Handshake");
+}
+
+void
+ezd_flow(const struct attlsd_conn *c, int rc, const char *what, const char *func,
+    const char *data)
+{
+	if ((c->trace & 16) == 0)
+		return;
+	attlsd_log(LOG_DEBUG, auth_facility(c),
+	    "EZD1284I TTLS Flow GRPID: %08X ENVID: %08X CONNID: %08X RC: %d %s %s- %s",
+	    c->env != NULL ? c->env->grpid : attlsd_gen_grpid(c->gen, c->rule),
+	    c->env != NULL ? c->env->envid : 0, c->id, rc, what, func,
+	    data != NULL ? data : "");
+}
+
+void
+ezd_data(const struct attlsd_conn *c, uint64_t out, uint64_t in)
+{
+	if ((c->trace & 32) == 0 || (out == 0 && in == 0))
+		return;
+	attlsd_log(LOG_DEBUG, auth_facility(c),
+	    "EZD1285I TTLS Data GRPID: %08X ENVID: %08X CONNID: %08X BYTES OUT: %llu IN: %llu",
+	    c->env->grpid, c->env->envid, c->id, (unsigned long long)out,
+	    (unsigned long long)in);
+}
+
 void
 ezd_conn_close(const struct attlsd_conn *c)
 {
+	start(c, "Connection Close");
+	ezd_flow(c, 0, "Call", "SSL_shutdown", NULL);
 	if ((c->trace & 8) == 0)
 		return;
 	attlsd_log(LOG_INFO, auth_facility(c),
@@ -104,6 +161,7 @@ ezd_conn_close(const struct attlsd_conn *c)
 void
 ezd_conn_stop(const struct attlsd_conn *c)
 {
+	start(c, "Connection Stop");
 	if ((c->trace & (4 | 8)) == 0)
 		return;
 	attlsd_log(LOG_INFO, auth_facility(c),

@@ -159,6 +159,11 @@ finish(struct attlsd_worker *w, struct attlsd_conn *c)
 		const char *event, *why;
 		int rc = engine_conn_failure(c->engine, &event, &why);
 
+		/* The handshake call's own result; a timeout or a refused
+		 * partner mapping is not one. */
+		if (strcmp(event, "Initial Handshake") == 0 && (rc < 5000 || rc == 5001 ||
+		    rc == 5003))
+			ezd_flow(c, rc, "Call", "SSL_do_handshake", why);
 		ezd_conn_error(c, rc, event, why);
 	} else {
 		ezd_conn_close(c);
@@ -272,6 +277,7 @@ static void
 process(struct attlsd_worker *w, struct attlsd_conn *c)
 {
 	enum engine_state before = c->state, after;
+	uint64_t out0 = c->to_peer, in0 = c->from_peer;
 	unsigned wa, wp;
 	char why[128];
 
@@ -295,6 +301,7 @@ process(struct attlsd_worker *w, struct attlsd_conn *c)
 			attlsd_conntab_update(w->table, c);
 		}
 	}
+	ezd_data(c, c->to_peer - out0, c->from_peer - in0);
 	if (after == ENGINE_DONE || after == ENGINE_FAILED) {
 		finish(w, c);
 		return;
@@ -474,6 +481,7 @@ take_new(struct attlsd_worker *w)
 			w->conns->wprev = c;
 		w->conns = c;
 		w->nconns++;
+		ezd_handshake_start(c);
 		if (c->deadline_ms != 0 &&
 		    (w->next_deadline_ms == 0 || c->deadline_ms < w->next_deadline_ms))
 			w->next_deadline_ms = c->deadline_ms;

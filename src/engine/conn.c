@@ -109,7 +109,7 @@ fail(struct engine_conn *c, int rc, const char *event, const char *why)
 	/* A failed connection keeps its sentence for the log; the others
 	 * should not carry room for one (NULL reads as ""). */
 	if (why != NULL)
-		c->fail_why = strndup(why, 255);
+		c->fail_why = strndup(why, 383);
 	ERR_clear_error();
 }
 
@@ -245,58 +245,129 @@ engine_conn_new(int app_fd, int peer_fd, SSL *ssl, struct engine_conn **out,
 	return AT_OK;
 }
 
-/* Maps a failed handshake to a System SSL-style code and a sentence. */
+/*
+ * A failed handshake as a System SSL-style code and a sentence that says
+ * which side refused and why: an alert the partner sent (OpenSSL's reason
+ * names it "...alert...") means the partner refused; every other reason
+ * is this side's decision.  The OpenSSL reason follows in brackets for
+ * whoever searches for it.
+ */
+static bool
+handshake_reason(int reason, long vr, int *rc, const char **sentence)
+{
+	switch (reason) {
+	case SSL_R_NO_SHARED_CIPHER:
+		*rc = 402;
+		*sentence = "this side refused the handshake: none of the cipher suites "
+		    "the partner offered is in this rule's list";
+		return true;
+	case SSL_R_UNSUPPORTED_PROTOCOL:
+	case SSL_R_NO_PROTOCOLS_AVAILABLE:
+	case SSL_R_WRONG_SSL_VERSION:
+		*rc = 402;
+		*sentence = "this side refused the handshake: the partner offered no "
+		    "protocol version this rule allows";
+		return true;
+	case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
+		*rc = 402;
+		*sentence = "the partner refused the handshake (alert protocol_version): "
+		    "it allows none of the protocol versions this rule offers";
+		return true;
+	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
+	case SSL_R_TLSV1_ALERT_INSUFFICIENT_SECURITY:
+		*rc = 402;
+		*sentence = "the partner refused the handshake (alert handshake_failure): "
+		    "most often it has no cipher suite, group or signature algorithm in "
+		    "common with this rule, or it wanted a client certificate and got none";
+		return true;
+	case SSL_R_HTTP_REQUEST:
+	case SSL_R_HTTPS_PROXY_REQUEST:
+	case SSL_R_WRONG_VERSION_NUMBER:
+	case SSL_R_UNKNOWN_PROTOCOL:
+	case SSL_R_PACKET_LENGTH_TOO_LONG:
+		*rc = 5003;
+		*sentence = "the partner sent data that is not TLS (cleartext where a "
+		    "handshake was expected)";
+		return true;
+	case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
+		*rc = 5001;
+		*sentence = "client authentication is required and the client sent no "
+		    "certificate";
+		return true;
+	case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
+		*rc = 403;
+		*sentence = "the partner refused the handshake (alert certificate_required): "
+		    "it requires a client certificate and this side sent none; the key "
+		    "ring needs a certificate with a private key for the client role";
+		return true;
+	case SSL_R_DH_KEY_TOO_SMALL:
+		*rc = 8;
+		*sentence = "the partner's ephemeral Diffie-Hellman key is smaller than "
+		    "this side accepts (PeerMinDHKeySize)";
+		return true;
+	case SSL_R_CERTIFICATE_VERIFY_FAILED:
+		*rc = vr == X509_V_ERR_CERT_HAS_EXPIRED || vr == X509_V_ERR_CERT_NOT_YET_VALID ?
+		    401 : 8;
+		*sentence = X509_verify_cert_error_string(vr);
+		return true;
+	case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
+	case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+	case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
+	case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
+	case SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE:
+	case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED:
+		*rc = 414;
+		*sentence = "the partner refused this side's certificate";
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Fails the connection as a handshake failure for reason; false when
+ * the reason is not one the handshake knows. */
+static bool
+fail_handshake(struct engine_conn *c, unsigned long e)
+{
+	const char *sentence;
+	char why[384], ossl[160];
+	int rc;
+
+	if (!handshake_reason(ERR_GET_REASON(e), SSL_get_verify_result(c->ssl), &rc,
+	    &sentence))
+		return false;
+	/* A verify error is already precise (OpenSSL's reason adds only
+	 * "certificate verify failed"). */
+	if (ERR_GET_REASON(e) == SSL_R_CERTIFICATE_VERIFY_FAILED) {
+		fail(c, rc, "Initial Handshake", sentence);
+		return true;
+	}
+	ERR_error_string_n(e, ossl, sizeof(ossl));
+	(void)snprintf(why, sizeof(why), "%s [%s]", sentence, ossl);
+	fail(c, rc, "Initial Handshake", why);
+	return true;
+}
+
 static void
 handshake_failed(struct engine_conn *c, int sslerr)
 {
 	unsigned long e = ERR_peek_error();
-	int reason = ERR_GET_REASON(e);
-	long vr = SSL_get_verify_result(c->ssl);
-	char why[256];
+	char why[256], ossl[160];
 
 	if (sslerr == SSL_ERROR_SYSCALL || sslerr == SSL_ERROR_ZERO_RETURN) {
 		fail(c, 420, "Initial Handshake", "the partner closed the connection "
 		    "during the handshake");
 		return;
 	}
-	ERR_error_string_n(e, why, sizeof(why));
-	switch (reason) {
-	case SSL_R_NO_SHARED_CIPHER:
-	case SSL_R_UNSUPPORTED_PROTOCOL:
-	case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
-	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
-	case SSL_R_NO_PROTOCOLS_AVAILABLE:
-		fail(c, 402, "Initial Handshake", why);
+	if (fail_handshake(c, e))
 		return;
-	case SSL_R_HTTP_REQUEST:
-	case SSL_R_HTTPS_PROXY_REQUEST:
-	case SSL_R_WRONG_VERSION_NUMBER:
-	case SSL_R_UNKNOWN_PROTOCOL:
-	case SSL_R_PACKET_LENGTH_TOO_LONG:
-		fail(c, 5003, "Initial Handshake", "the partner sent data that is not TLS "
-		    "(cleartext where a handshake was expected)");
-		return;
-	case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
-		fail(c, 5001, "Initial Handshake", "client authentication is required and "
-		    "the client sent no certificate");
-		return;
-	case SSL_R_CERTIFICATE_VERIFY_FAILED:
-		if (vr == X509_V_ERR_CERT_HAS_EXPIRED || vr == X509_V_ERR_CERT_NOT_YET_VALID)
-			fail(c, 401, "Initial Handshake", X509_verify_cert_error_string(vr));
-		else
-			fail(c, 8, "Initial Handshake", X509_verify_cert_error_string(vr));
-		return;
-	case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
-	case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
-	case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
-	case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
-	case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
-		fail(c, 414, "Initial Handshake", why);
-		return;
-	default:
-		fail(c, 406, "Initial Handshake", why);
-		return;
-	}
+	ERR_error_string_n(e, ossl, sizeof(ossl));
+	/* OpenSSL numbers the reason for an alert received from the partner
+	 * from SSL_AD_REASON_OFFSET up. */
+	(void)snprintf(why, sizeof(why), "%s [%s]", ERR_GET_REASON(e) >= SSL_AD_REASON_OFFSET ?
+	    "the partner refused the handshake with a fatal alert" :
+	    "this side ended the handshake", ossl);
+	fail(c, 406, "Initial Handshake", why);
 }
 
 /* Waits for a non-blocking TCP connect to finish; true once it has. */
@@ -558,9 +629,22 @@ pump_down(struct engine_conn *c)
 				c->cut_rc = 406;
 				c->cut_why = saved == ECONNRESET ? "the partner reset the "
 				    "connection" : "receiving from the partner failed";
+			} else if (c->stats.from_peer == 0 &&
+			    fail_handshake(c, ERR_peek_error())) {
+				/* In TLS 1.3 a client's handshake is done before the
+				 * server has checked its certificate: the server's
+				 * refusal (certificate_required, bad_certificate, ...)
+				 * arrives as the first record after it, and it is the
+				 * handshake that failed. */
+				return false;
 			} else {
-				fail(c, 406, "Data Decryption", "receiving from the partner failed "
-				    "(a record could not be decrypted)");
+				char why[256], ossl[160];
+
+				ERR_error_string_n(ERR_peek_error(), ossl, sizeof(ossl));
+				(void)snprintf(why, sizeof(why), "receiving from the partner "
+				    "failed: a bad record or a fatal alert from the partner [%s]",
+				    ossl);
+				fail(c, 406, "Data Decryption", why);
 				return false;
 			}
 		}

@@ -382,6 +382,32 @@ set_credentials(SSL_CTX *ctx, const struct policy_actions *a,
 	return add_more_certs(ctx, c, sslrc, err);
 }
 
+/*
+ * The chain each certificate is sent with: built from the ring (its
+ * intermediates and CAs) up to, not including, a self-signed trust anchor,
+ * which the partner must already have; sending it only costs bytes and
+ * suggests the partner trusts what the server sends.  OpenSSL's own chain
+ * building (used when a chain is empty) would add the root: it is turned
+ * off.  A chain that does not reach a CA in the ring is sent as far as it
+ * goes; the partner's verification decides.
+ */
+static enum at_rc
+build_chains(SSL_CTX *ctx, struct at_err *err)
+{
+	int more;
+
+	SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
+	for (more = SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_FIRST); more == 1;
+	    more = SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_NEXT))
+		if (SSL_CTX_build_cert_chain(ctx, SSL_BUILD_CHAIN_FLAG_UNTRUSTED |
+		    SSL_BUILD_CHAIN_FLAG_NO_ROOT | SSL_BUILD_CHAIN_FLAG_IGNORE_ERROR |
+		    SSL_BUILD_CHAIN_FLAG_CLEAR_ERROR) <= 0)
+			return at_err_ssl(err, AT_E_INPUT, "building the certificate chain "
+			    "from the key ring");
+	ERR_clear_error();
+	return AT_OK;
+}
+
 /* A TTLSGskAdvancedParms value as written, or dflt (System SSL's). */
 static const char *
 gsk(const struct policy_actions *a, const char *keyword, const char *dflt)
@@ -510,6 +536,8 @@ engine_tlsctx_build(const struct policy_actions *a, const struct engine_creds *c
 		rc = set_credentials(ctx, a, c, sslrc, err);
 	if (rc == AT_OK)
 		rc = set_verification(ctx, a, c, err);
+	if (rc == AT_OK && c->cert != NULL)
+		rc = build_chains(ctx, err);
 	if (rc == AT_OK)
 		rc = engine_peercheck_attach(ctx, a, err);
 	if (rc == AT_OK)

@@ -1,6 +1,7 @@
 /*
  * group.c - ADDGROUP, ALTGROUP, DELGROUP, LISTGRP, CONNECT and REMOVE.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "racf/util.h"
@@ -216,10 +217,20 @@ static enum at_rc
 connect_one(struct racf_ctx *ctx, const char *name, const void *arg, struct at_buf *out,
     struct at_err *err)
 {
+	static const char head[] = "ICH02003I USER(S) NOT CONNECTED: ";
 	const struct conn_args *a = arg;
+	char why[AT_ERR_MSG_MAX];
+	enum at_rc rc;
 
 	(void)out;
-	return saf_connect(ctx->db, ctx->actor, name, a->group, &a->ch, err);
+	rc = saf_connect(ctx->db, ctx->actor, name, a->group, &a->ch, err);
+	/* RACF gives the cause (ICH51003I, ...) and the result (ICH02003I)
+	 * as two messages, each on its own line with its id first. */
+	if (rc != AT_OK && strncmp(err->msg, head, sizeof(head) - 1) == 0) {
+		(void)snprintf(why, sizeof(why), "%s", err->msg + sizeof(head) - 1);
+		rc = at_err_setx(err, rc, "%s\nICH02003I USER(S) NOT CONNECTED.", why);
+	}
+	return rc;
 }
 
 static enum at_rc

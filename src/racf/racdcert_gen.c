@@ -202,7 +202,7 @@ read_gen_args(struct racf_ctx *ctx, const struct racf_cmd *cmd,
 	return rc;
 }
 
-/* SIGNWITH: the signing certificate with its key, and the next serial. */
+/* SIGNWITH: the signing certificate with its key. */
 static enum at_rc
 signer(struct racf_ctx *ctx, const struct racf_cmd *cmd,
     const struct racf_opnd *sw, struct saf_cert **out, uint64_t *serial,
@@ -230,7 +230,10 @@ signer(struct racf_ctx *ctx, const struct racf_cmd *cmd,
 		return at_err_setx(err, AT_E_INPUT,
 		    "The SIGNWITH certificate '%s' is NOTRUST. The certificate is not created.",
 		    label);
-	return saf_cert_take_serial(ctx->db, (*out)->id, serial, err);
+	/* Not the signer's next number: a serial must not be predictable
+	 * (saf_x509_build draws one). */
+	*serial = 0;
+	return AT_OK;
 }
 
 enum at_rc

@@ -363,6 +363,9 @@ racf_rdefine(struct racf_ctx *ctx, const struct racf_cmd *cmd, struct at_buf *ou
 		    "PROFILE NAME", err);
 		if (rc == AT_OK)
 			rc = saf_profile_define(ctx->db, ctx->actor, t.cls, name, &a.ch, &generic, err);
+		if (rc == AT_E_EXISTS)
+			rc = at_err_setx(err, rc, "ICH10102I %s ALREADY DEFINED TO CLASS %s.",
+			    name, t.cls);
 		if (rc == AT_OK)
 			rc = copy_from(ctx, cmd, t.cls, name, err);
 		if (rc == AT_OK && !generic && saf_is_generic(name))

@@ -209,7 +209,7 @@ check_unique(struct saf_db *db, const char *owner, const char *label,
 	rc = saf_sql_row(db, st, &row, "checking the label", err);
 	if (rc == AT_OK && row) {
 		rc = at_err_setx(err, AT_E_EXISTS,
-		    "The label '%s' is already in use. The certificate was not added.",
+		    "IRRD107I The label '%s' is already in use. The certificate was not added.",
 		    label);
 		goto out;
 	}
@@ -228,7 +228,8 @@ check_unique(struct saf_db *db, const char *owner, const char *label,
 		saf_sql_text(st, 0, o, sizeof(o));
 		saf_sql_text(st, 1, l, sizeof(l));
 		rc = at_err_setx(err, AT_E_EXISTS,
-		    "The certificate cannot be added. It is already defined as '%s' for %s.",
+		    "IRRD109I The certificate cannot be added. "
+		    "It is already defined as '%s' for %s.",
 		    l, saf_cert_owner_show(o, show));
 	}
 out:
@@ -468,7 +469,8 @@ saf_cert_alter(struct saf_db *db, const char *owner, const char *label,
 			saf_cert_free(c);
 			if (rc == AT_OK)
 				return at_err_setx(err, AT_E_EXISTS,
-				    "The label '%s' is already in use. The certificate was not altered.",
+				    "IRRD107I The label '%s' is already in use. "
+				    "The certificate was not altered.",
 				    newlabel);
 			rc = AT_OK;
 		}

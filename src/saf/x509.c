@@ -267,6 +267,13 @@ out:
 	return rc;
 }
 
+/*
+ * Serial 0 draws 127 random bits with the top one set, so every serial is
+ * 16 bytes long and positive: numbering certificates 1, 2, 3 lets anyone
+ * predict the next serial a CA will sign, which the collision attacks on
+ * weak signature hashes needed, and scanners flag it.  A non-zero serial
+ * is used as given.
+ */
 static enum at_rc
 set_serial(X509 *x, uint64_t serial, struct at_err *err)
 {
@@ -275,11 +282,20 @@ set_serial(X509 *x, uint64_t serial, struct at_err *err)
 	char hex[17];
 	int n;
 
-	n = snprintf(hex, sizeof(hex), "%llx", (unsigned long long)serial);
-	if (n < 0 || (size_t)n >= sizeof(hex))
-		return at_err_setx(err, AT_E_INTERNAL, "serial number");
-	if (BN_hex2bn(&bn, hex) == 0 ||
-	    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) == NULL)
+	if (serial == 0) {
+		bn = BN_new();
+		if (bn == NULL || BN_rand(bn, 127, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY) != 1) {
+			BN_free(bn);
+			return at_err_ssl(err, AT_E_TLS, "drawing a random serial number");
+		}
+	} else {
+		n = snprintf(hex, sizeof(hex), "%llx", (unsigned long long)serial);
+		if (n < 0 || (size_t)n >= sizeof(hex))
+			return at_err_setx(err, AT_E_INTERNAL, "serial number");
+		if (BN_hex2bn(&bn, hex) == 0)
+			return at_err_ssl(err, AT_E_TLS, "setting the serial number");
+	}
+	if (BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) == NULL)
 		rc = at_err_ssl(err, AT_E_TLS, "setting the serial number");
 	BN_free(bn);
 	return rc;

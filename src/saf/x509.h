@@ -79,7 +79,7 @@ struct saf_certreq {
 	struct saf_altname alt;
 	time_t not_before;
 	time_t not_after;
-	uint64_t serial;
+	uint64_t serial;    /* 0: 127 random bits (GENCERT); else as given */
 	unsigned key_usage; /* SAF_KU_* bits; 0 = KEYUSAGE not given */
 	bool ca;            /* CERTAUTH: basicConstraints CA:TRUE */
 };

@@ -193,7 +193,15 @@ test_seed_rings(void **state)
 	    "Digital certificate information for CERTAUTH:\n"));
 	assert_non_null(strstr(at_buf_cstr(&f->out),
 	    "       >CN=Db2 CA.OU=ATS.OU=ATS.O=IBM<\n"));
-	assert_non_null(strstr(at_buf_cstr(&f->out), "  Serial Number:\n       >00<\n"));
+	/* A random serial of 127 bits, not 00. */
+	{
+		const char *sn = strstr(at_buf_cstr(&f->out), "  Serial Number:\n       >");
+
+		assert_non_null(sn);
+		sn += strlen("  Serial Number:\n       >");
+		assert_int_equal(strspn(sn, "0123456789ABCDEF"), 32);
+		assert_int_equal(sn[32], '<');
+	}
 	assert_non_null(strstr(at_buf_cstr(&f->out), "  Key Usage: CERTSIGN\n"));
 	assert_non_null(strstr(at_buf_cstr(&f->out),
 	    "    Ring Owner: DB2USER\n    Ring:\n       >Db2.KeyRing<\n"));
@@ -230,7 +238,13 @@ test_export_verifies(void **state)
 	assert_non_null(strstr(out, "db2.pem: OK"));
 	assert_non_null(strstr(out, "subject=CN=wg31.washington.ibm.com,OU=ATS,O=IBM"));
 	assert_non_null(strstr(out, "issuer=CN=Db2 CA,OU=ATS,OU=ATS,O=IBM"));
-	assert_non_null(strstr(out, "serial=01"));
+	/* Not 01, the CA's first number: 127 random bits. */
+	{
+		const char *sn = strstr(out, "serial=");
+
+		assert_non_null(sn);
+		assert_int_equal(strspn(sn + 7, "0123456789ABCDEF"), 32);
+	}
 	assert_non_null(strstr(out, "\n600\n"));
 	free(out);
 	/* PKCS #12 needs a password. */
