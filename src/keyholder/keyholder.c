@@ -28,11 +28,21 @@ struct keyholder {
 	pthread_mutex_t lock;    /* one request at a time on ctl */
 };
 
-struct keyholder_client {
+/* One socket to the keyholder. */
+struct chan {
 	int fd;
 	bool broken;             /* a reply went missing: never trust the channel again */
-	atomic_int refs;
 	pthread_mutex_t lock;    /* one request at a time on fd */
+};
+
+/* Up to one channel per CPU, so threads that sign at once are served at once. */
+#define KH_POOL_MAX 8
+
+struct keyholder_client {
+	atomic_int refs;
+	atomic_uint next;        /* where the next request starts looking */
+	int n;
+	struct chan ch[KH_POOL_MAX];
 };
 
 /*
@@ -51,7 +61,7 @@ call(int sock, const struct kh_req *q, const void *data, int passfd, struct kh_r
 	rc = kh_send(sock, q, sizeof(*q), data, q->len, passfd, err);
 	if (rc != AT_OK)
 		return rc;
-	rc = kh_recv(sock, buf, sizeof(buf), &n, NULL, KEYHOLDER_TIMEOUT_MS, err);
+	rc = kh_recv(sock, buf, sizeof(buf), &n, NULL, 0, err);
 	if (rc != AT_OK)
 		return rc;
 	if (n == 0)
@@ -103,12 +113,18 @@ keyholder_start(struct keyholder **out, struct at_err *err)
 	struct keyholder *kh;
 	int sv[2];
 	pid_t pid;
+	enum at_rc rc;
 
 	*out = NULL;
 	kh = calloc(1, sizeof(*kh));
 	if (kh == NULL)
 		return at_err_setx(err, AT_E_NOMEM, "no memory for the keyholder");
+	if (pthread_mutex_init(&kh->lock, NULL) != 0) {
+		free(kh);
+		return at_err_setx(err, AT_E_INTERNAL, "pthread_mutex_init failed");
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		(void)pthread_mutex_destroy(&kh->lock);
 		free(kh);
 		return at_err_set(err, AT_E_IO, "socketpair for the keyholder");
 	}
@@ -116,6 +132,7 @@ keyholder_start(struct keyholder **out, struct at_err *err)
 	if (OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG | OPENSSL_INIT_ADD_ALL_DIGESTS, NULL) != 1) {
 		(void)close(sv[0]);
 		(void)close(sv[1]);
+		(void)pthread_mutex_destroy(&kh->lock);
 		free(kh);
 		return at_err_ssl(err, AT_E_TLS, "initialising OpenSSL for the keyholder");
 	}
@@ -123,6 +140,7 @@ keyholder_start(struct keyholder **out, struct at_err *err)
 	if (pid < 0) {
 		(void)close(sv[0]);
 		(void)close(sv[1]);
+		(void)pthread_mutex_destroy(&kh->lock);
 		free(kh);
 		return at_err_set(err, AT_E_IO, "fork for the keyholder");
 	}
@@ -141,9 +159,10 @@ keyholder_start(struct keyholder **out, struct at_err *err)
 	(void)close(sv[1]);
 	kh->ctl = sv[0];
 	kh->pid = pid;
-	if (pthread_mutex_init(&kh->lock, NULL) != 0) {
+	rc = kh_set_timeout(kh->ctl, err);
+	if (rc != AT_OK) {
 		keyholder_stop(kh);
-		return at_err_setx(err, AT_E_INTERNAL, "pthread_mutex_init failed");
+		return rc;
 	}
 	*out = kh;
 	return AT_OK;
@@ -153,6 +172,15 @@ pid_t
 keyholder_pid(const struct keyholder *kh)
 {
 	return kh->pid;
+}
+
+void
+keyholder_forget_in_child(struct keyholder *kh)
+{
+	if (kh == NULL)
+		return;
+	(void)close(kh->ctl);
+	free(kh);   /* the mutex is a copy; its owner destroys the original */
 }
 
 void
@@ -232,24 +260,71 @@ keyholder_remove_key(struct keyholder *kh, uint32_t key_id, struct at_err *err)
 	return control(kh, &q, NULL, -1, NULL, err);
 }
 
+static void
+client_close(struct keyholder_client *kc)
+{
+	int i;
+
+	for (i = 0; i < kc->n; i++) {
+		(void)close(kc->ch[i].fd);
+		(void)pthread_mutex_destroy(&kc->ch[i].lock);
+	}
+	free(kc);
+}
+
+/* Adds fd (taken, also on failure) as a channel of kc. */
+static enum at_rc
+client_add(struct keyholder_client *kc, int fd, struct at_err *err)
+{
+	struct chan *c = &kc->ch[kc->n];
+	enum at_rc rc;
+
+	rc = kh_set_timeout(fd, err);
+	if (rc != AT_OK) {
+		(void)close(fd);
+		return rc;
+	}
+	if (pthread_mutex_init(&c->lock, NULL) != 0) {
+		(void)close(fd);
+		return at_err_setx(err, AT_E_INTERNAL, "pthread_mutex_init failed");
+	}
+	c->fd = fd;
+	c->broken = false;
+	kc->n++;
+	return AT_OK;
+}
+
+static struct keyholder_client *
+client_new(struct at_err *err)
+{
+	struct keyholder_client *kc = calloc(1, sizeof(*kc));
+
+	if (kc == NULL) {
+		(void)at_err_setx(err, AT_E_NOMEM, "no memory for a keyholder channel");
+		return NULL;
+	}
+	atomic_init(&kc->refs, 1);
+	atomic_init(&kc->next, 0);
+	return kc;
+}
+
 enum at_rc
 keyholder_client_from_fd(int fd, struct keyholder_client **out, struct at_err *err)
 {
 	struct keyholder_client *kc;
+	enum at_rc rc;
 
 	*out = NULL;
-	kc = calloc(1, sizeof(*kc));
+	kc = client_new(err);
 	if (kc == NULL) {
 		(void)close(fd);
-		return at_err_setx(err, AT_E_NOMEM, "no memory for a keyholder channel");
+		return AT_E_NOMEM;
 	}
-	if (pthread_mutex_init(&kc->lock, NULL) != 0) {
-		(void)close(fd);
+	rc = client_add(kc, fd, err);
+	if (rc != AT_OK) {
 		free(kc);
-		return at_err_setx(err, AT_E_INTERNAL, "pthread_mutex_init failed");
+		return rc;
 	}
-	kc->fd = fd;
-	atomic_init(&kc->refs, 1);
 	*out = kc;
 	return AT_OK;
 }
@@ -257,22 +332,43 @@ keyholder_client_from_fd(int fd, struct keyholder_client **out, struct at_err *e
 enum at_rc
 keyholder_client_open(struct keyholder *kh, struct keyholder_client **out, struct at_err *err)
 {
+	struct keyholder_client *kc;
 	struct kh_req q;
-	enum at_rc rc;
-	int sv[2];
+	enum at_rc rc = AT_OK;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int sv[2], want, i;
 
 	*out = NULL;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
-		return at_err_set(err, AT_E_IO, "socketpair for a keyholder channel");
-	memset(&q, 0, sizeof(q));
-	q.op = KH_OP_OPEN_CHANNEL;
-	rc = control(kh, &q, NULL, sv[1], NULL, err);
-	(void)close(sv[1]);
+	want = cpus < 1 ? 1 : cpus > KH_POOL_MAX ? KH_POOL_MAX : (int)cpus;
+	kc = client_new(err);
+	if (kc == NULL)
+		return AT_E_NOMEM;
+	for (i = 0; i < want && rc == AT_OK; i++) {
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+			rc = at_err_set(err, AT_E_IO, "socketpair for a keyholder channel");
+			break;
+		}
+		memset(&q, 0, sizeof(q));
+		q.op = KH_OP_OPEN_CHANNEL;
+		rc = control(kh, &q, NULL, sv[1], NULL, err);
+		(void)close(sv[1]);
+		if (rc != AT_OK)
+			(void)close(sv[0]);
+		else
+			rc = client_add(kc, sv[0], err);
+	}
 	if (rc != AT_OK) {
-		(void)close(sv[0]);
+		client_close(kc);
 		return rc;
 	}
-	return keyholder_client_from_fd(sv[0], out, err);
+	*out = kc;
+	return AT_OK;
+}
+
+int
+keyholder_client_channels(const struct keyholder_client *kc)
+{
+	return kc->n;
 }
 
 void
@@ -286,9 +382,7 @@ keyholder_client_free(struct keyholder_client *kc)
 {
 	if (kc == NULL || atomic_fetch_sub(&kc->refs, 1) != 1)
 		return;
-	(void)close(kc->fd);
-	(void)pthread_mutex_destroy(&kc->lock);
-	free(kc);
+	client_close(kc);
 }
 
 enum at_rc
@@ -297,7 +391,10 @@ keyholder_sign(struct keyholder_client *kc, const struct keyholder_sign_req *req
 {
 	struct kh_req q;
 	struct kh_rep rep;
+	struct chan *c;
+	unsigned start;
 	enum at_rc rc;
+	int i;
 
 	if (req->tbslen > KEYHOLDER_MAX_TBS)
 		return at_err_setx(err, AT_E_TOOBIG, "%zu bytes to sign exceed the keyholder's %d",
@@ -310,16 +407,26 @@ keyholder_sign(struct keyholder_client *kc, const struct keyholder_sign_req *req
 	q.mgf1_nid = req->mgf1_nid;
 	q.saltlen = req->saltlen;
 	q.len = (uint32_t)req->tbslen;
-	if (pthread_mutex_lock(&kc->lock) != 0)
-		return at_err_setx(err, AT_E_INTERNAL, "locking a keyholder channel");
-	if (kc->broken) {
+	/* The first idle channel from a rotating start, else wait for that start. */
+	start = atomic_fetch_add(&kc->next, 1);
+	c = NULL;
+	for (i = 0; i < kc->n && c == NULL; i++)
+		if (pthread_mutex_trylock(&kc->ch[(start + (unsigned)i) % (unsigned)kc->n].lock) == 0)
+			c = &kc->ch[(start + (unsigned)i) % (unsigned)kc->n];
+	if (c == NULL) {
+		c = &kc->ch[start % (unsigned)kc->n];
+		if (pthread_mutex_lock(&c->lock) != 0)
+			return at_err_setx(err, AT_E_INTERNAL, "locking a keyholder channel");
+	}
+	memset(&rep, 0, sizeof(rep));
+	if (c->broken) {
 		rc = at_err_setx(err, AT_E_IO, "this keyholder channel failed earlier");
 	} else {
-		rc = call(kc->fd, &q, req->tbs, -1, &rep, sig, *siglen, siglen, err);
+		rc = call(c->fd, &q, req->tbs, -1, &rep, sig, *siglen, siglen, err);
 		/* Transport failures poison the channel; refusals do not. */
 		if (rc == AT_E_IO || rc == AT_E_BUSY || (rc == AT_E_TOOBIG && rep.rc == AT_OK))
-			kc->broken = true;
+			c->broken = true;
 	}
-	(void)pthread_mutex_unlock(&kc->lock);
+	(void)pthread_mutex_unlock(&c->lock);
 	return rc;
 }

@@ -89,14 +89,16 @@ AT_MUST_CHECK enum at_rc keyholder_remove_key(struct keyholder *kh, uint32_t key
     struct at_err *err);
 
 /*
- * Opens a new sign channel (a fresh socket pair whose other end the
- * keyholder receives).  Each worker process or thread group takes its own;
- * the channel outlives kh.  *out has one reference: keyholder_client_free().
+ * Opens a new sign client: one channel (a fresh socket pair whose other end
+ * the keyholder receives) per CPU, up to 8, so that threads signing at once
+ * are served at once by the keyholder's signer threads.  Each worker
+ * process takes its own; it outlives kh.  *out has one reference:
+ * keyholder_client_free().
  */
 AT_MUST_CHECK enum at_rc keyholder_client_open(struct keyholder *kh,
     struct keyholder_client **out, struct at_err *err);
 
-/* Wraps an already connected channel descriptor (passed to a worker); takes fd. */
+/* A client of one already connected channel (passed to a worker); takes fd. */
 AT_MUST_CHECK enum at_rc keyholder_client_from_fd(int fd, struct keyholder_client **out,
     struct at_err *err);
 
@@ -106,9 +108,10 @@ void keyholder_client_free(struct keyholder_client *kc);
 
 /*
  * Asks for one signature.  *siglen is sig's capacity on entry and the
- * signature's length on return.  Requests on one channel are serialised;
- * a channel whose reply did not come in time is broken for good (fail
- * closed: a late reply must never be taken for the next request's).
+ * signature's length on return.  A request takes an idle channel of kc, or
+ * waits for one; a channel whose reply did not come in time is broken for
+ * good (fail closed: a late reply must never be taken for the next
+ * request's).
  * AT_E_NOTFOUND for an unknown key id, AT_E_INPUT for a request the key
  * cannot honour, AT_E_IO when the keyholder is gone, AT_E_TLS when signing
  * failed inside it.
@@ -117,8 +120,19 @@ AT_MUST_CHECK enum at_rc keyholder_sign(struct keyholder_client *kc,
     const struct keyholder_sign_req *req, unsigned char *sig, size_t *siglen,
     struct at_err *err);
 
+/* How many channels kc has (for tests). */
+int keyholder_client_channels(const struct keyholder_client *kc);
+
 /* The keyholder's process id (for logs and tests). */
 pid_t keyholder_pid(const struct keyholder *kh);
+
+/*
+ * For a process forked from the parent (a worker): closes its inherited
+ * copy of the control socket and frees kh, without touching the keyholder.
+ * A worker must call it at once: with the control socket it could remove
+ * keys, and while any copy is open the keyholder outlives the parent.
+ */
+void keyholder_forget_in_child(struct keyholder *kh);
 
 /*
  * Closes the control socket, which ends the keyholder, and reaps it.

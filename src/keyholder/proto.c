@@ -1,11 +1,13 @@
 /* proto.c - one keyholder message in, one out (see proto.h). */
 #define _GNU_SOURCE /* MSG_CMSG_CLOEXEC */
 #include "keyholder/proto.h"
+#include "keyholder/keyholder.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -86,7 +88,7 @@ kh_recv(int sock, void *buf, size_t cap, size_t *n, int *fd, int timeout_ms,
 	*n = 0;
 	if (fd != NULL)
 		*fd = -1;
-	if (timeout_ms >= 0) {
+	if (timeout_ms > 0) {
 		p.fd = sock;
 		p.events = POLLIN;
 		do
@@ -108,6 +110,9 @@ kh_recv(int sock, void *buf, size_t cap, size_t *n, int *fd, int timeout_ms,
 	do
 		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (r < 0 && errno == EINTR);
+	if (r < 0 && timeout_ms == 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return at_err_setx(err, AT_E_BUSY, "the keyholder did not answer within %d ms",
+		    KEYHOLDER_TIMEOUT_MS);
 	if (r < 0)
 		return at_err_set(err, AT_E_IO, "receiving from the keyholder channel");
 	if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) {
@@ -126,5 +131,17 @@ kh_recv(int sock, void *buf, size_t cap, size_t *n, int *fd, int timeout_ms,
 		memcpy(fd, CMSG_DATA(c), sizeof(int));
 	}
 	*n = (size_t)r;
+	return AT_OK;
+}
+
+enum at_rc
+kh_set_timeout(int sock, struct at_err *err)
+{
+	struct timeval tv;
+
+	tv.tv_sec = KEYHOLDER_TIMEOUT_MS / 1000;
+	tv.tv_usec = (KEYHOLDER_TIMEOUT_MS % 1000) * 1000;
+	if (setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0)
+		return at_err_set(err, AT_E_IO, "setting the keyholder reply timeout");
 	return AT_OK;
 }

@@ -49,10 +49,15 @@ AT_MUST_CHECK enum at_rc kh_send(int sock, const void *hdr, size_t hdrlen,
  * peer closed.  A message longer than cap is an error (AT_E_TOOBIG), never
  * silently cut.  fd (may be NULL) receives a passed descriptor or -1; any
  * descriptor that arrives when fd is NULL is closed.
- * timeout_ms < 0 waits for ever.
+ * timeout_ms < 0 waits for ever; 0 relies on the socket's SO_RCVTIMEO
+ * (one system call less per request: see kh_set_timeout); > 0 polls first.
+ * A timeout is AT_E_BUSY.
  */
 AT_MUST_CHECK enum at_rc kh_recv(int sock, void *buf, size_t cap, size_t *n, int *fd,
     int timeout_ms, struct at_err *err);
+
+/* Sets SO_RCVTIMEO on sock to KEYHOLDER_TIMEOUT_MS. */
+AT_MUST_CHECK enum at_rc kh_set_timeout(int sock, struct at_err *err);
 
 /* The keyholder's request loop; never returns. */
 void kh_serve(int ctl) __attribute__((noreturn));

@@ -13,7 +13,10 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -35,7 +38,8 @@ static const int keyholder_allowed[] = {
 #ifdef SYS_poll
 	SYS_poll,
 #endif
-	SYS_brk, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise,
+	/* mprotect: glibc grows the signer threads' malloc arenas with it */
+	SYS_brk, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_mprotect,
 	SYS_futex, SYS_getpid, SYS_getrandom, SYS_clock_gettime, SYS_gettimeofday,
 	SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_restart_syscall,
 	SYS_exit, SYS_exit_group,
@@ -46,8 +50,10 @@ struct held {
 	EVP_PKEY *key;
 };
 
+/* The key table, shared by the signer threads; keys_lock guards it. */
 static struct held keys[KEYHOLDER_MAX_KEYS];
 static uint32_t next_id;
+static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 say(const char *what, const struct at_err *err)
@@ -60,17 +66,24 @@ say(const char *what, const struct at_err *err)
 		(void)write(2, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
+/* A reference to key id (the caller frees it), or NULL. */
 static EVP_PKEY *
 find_key(uint32_t id)
 {
+	EVP_PKEY *k = NULL;
 	size_t i;
 
-	if (id == 0)
+	if (id == 0 || pthread_mutex_lock(&keys_lock) != 0)
 		return NULL;
-	for (i = 0; i < KEYHOLDER_MAX_KEYS; i++)
-		if (keys[i].id == id)
-			return keys[i].key;
-	return NULL;
+	for (i = 0; i < KEYHOLDER_MAX_KEYS; i++) {
+		if (keys[i].id == id) {
+			if (EVP_PKEY_up_ref(keys[i].key) == 1)
+				k = keys[i].key;
+			break;
+		}
+	}
+	(void)pthread_mutex_unlock(&keys_lock);
+	return k;
 }
 
 static enum at_rc
@@ -96,37 +109,51 @@ add_key(const unsigned char *der, size_t len, uint32_t *id, struct at_err *err)
 		    "the keyholder takes RSA, EC and Ed25519 keys, not %s",
 		    EVP_PKEY_get0_type_name(k) != NULL ? EVP_PKEY_get0_type_name(k) : "this type");
 	}
+	if (pthread_mutex_lock(&keys_lock) != 0) {
+		EVP_PKEY_free(k);
+		return at_err_setx(err, AT_E_INTERNAL, "locking the key table");
+	}
 	for (i = 0; i < KEYHOLDER_MAX_KEYS; i++)
 		if (keys[i].id == 0)
 			break;
+	if (i < KEYHOLDER_MAX_KEYS) {
+		/* Ids are never reused, so a stale id cannot name another key. */
+		if (++next_id == 0)
+			next_id = 1;
+		keys[i].id = next_id;
+		keys[i].key = k;
+		*id = next_id;
+	}
+	(void)pthread_mutex_unlock(&keys_lock);
 	if (i == KEYHOLDER_MAX_KEYS) {
 		EVP_PKEY_free(k);
 		return at_err_setx(err, AT_E_TOOBIG, "the keyholder already holds %d keys",
 		    KEYHOLDER_MAX_KEYS);
 	}
-	/* Ids are never reused, so a stale id cannot name another key. */
-	if (++next_id == 0)
-		next_id = 1;
-	keys[i].id = next_id;
-	keys[i].key = k;
-	*id = next_id;
 	return AT_OK;
 }
 
 static enum at_rc
 remove_key(uint32_t id, struct at_err *err)
 {
+	EVP_PKEY *k = NULL;
 	size_t i;
 
+	if (pthread_mutex_lock(&keys_lock) != 0)
+		return at_err_setx(err, AT_E_INTERNAL, "locking the key table");
 	for (i = 0; i < KEYHOLDER_MAX_KEYS; i++) {
 		if (id != 0 && keys[i].id == id) {
-			EVP_PKEY_free(keys[i].key);
+			k = keys[i].key;   /* a signature under way keeps its own reference */
 			keys[i].id = 0;
 			keys[i].key = NULL;
-			return AT_OK;
+			break;
 		}
 	}
-	return at_err_setx(err, AT_E_NOTFOUND, "the keyholder holds no key %u", id);
+	(void)pthread_mutex_unlock(&keys_lock);
+	if (k == NULL)
+		return at_err_setx(err, AT_E_NOTFOUND, "the keyholder holds no key %u", id);
+	EVP_PKEY_free(k);
+	return AT_OK;
 }
 
 /* The digests a TLS 1.2/1.3 signature may use; anything else is refused. */
@@ -222,14 +249,18 @@ sign(const struct kh_req *q, const unsigned char *tbs, size_t tbslen, unsigned c
     size_t *siglen, struct at_err *err)
 {
 	EVP_PKEY *k = find_key(q->key_id);
+	enum at_rc rc;
 
 	if (k == NULL)
 		return at_err_setx(err, AT_E_NOTFOUND, "the keyholder holds no key %u", q->key_id);
 	if ((size_t)EVP_PKEY_get_size(k) > *siglen)
-		return at_err_setx(err, AT_E_TOOBIG, "the signature would exceed %zu bytes", *siglen);
-	if (q->alg == KEYHOLDER_ED25519)
-		return sign_message(k, q, tbs, tbslen, sig, siglen, err);
-	return sign_digest(k, q, tbs, tbslen, sig, siglen, err);
+		rc = at_err_setx(err, AT_E_TOOBIG, "the signature would exceed %zu bytes", *siglen);
+	else if (q->alg == KEYHOLDER_ED25519)
+		rc = sign_message(k, q, tbs, tbslen, sig, siglen, err);
+	else
+		rc = sign_digest(k, q, tbs, tbslen, sig, siglen, err);
+	EVP_PKEY_free(k);
+	return rc;
 }
 
 static int
@@ -334,18 +365,110 @@ serve_control(int ctl, unsigned char *msg, int room)
 	return fd;
 }
 
+/*
+ * A signer thread: the channels given to it (their descriptors arrive on
+ * its wake pipe) and nothing else.  One per CPU, so that signing, which is
+ * all the keyholder's work, is not limited to one CPU while the workers
+ * use all of them.
+ */
+struct signer {
+	pthread_t thread;
+	int wake[2];                 /* [0] polled here, [1] written by the control loop */
+	unsigned char *msg;          /* KH_MSG_MAX bytes */
+	atomic_int nch;              /* channels it serves, for the control loop's choice */
+};
+
+#define KH_MAX_SIGNERS 8
+
+static struct signer signers[KH_MAX_SIGNERS];
+static int nsigners;
+/* Every signer has finished starting (rseq, robust list: system calls the filter forbids). */
+static pthread_barrier_t started;
+
+static void *
+signer_run(void *arg)
+{
+	struct signer *sg = arg;
+	struct pollfd p[1 + KEYHOLDER_MAX_CHANNELS];
+	nfds_t np = 1, i;
+	ssize_t r;
+	int fd;
+
+	p[0].fd = sg->wake[0];
+	p[0].events = POLLIN;
+	(void)pthread_barrier_wait(&started);
+	for (;;) {
+		if (poll(p, np, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		if (p[0].revents != 0) {
+			r = read(sg->wake[0], &fd, sizeof(fd));
+			if (r != (ssize_t)sizeof(fd))
+				_exit(1);
+			if (np < 1 + KEYHOLDER_MAX_CHANNELS) {
+				p[np].fd = fd;
+				p[np].events = POLLIN;
+				p[np].revents = 0;
+				np++;
+			} else {
+				(void)close(fd);   /* raced past the control loop's check */
+				atomic_fetch_sub(&sg->nch, 1);
+			}
+		}
+		for (i = 1; i < np; i++) {
+			if (p[i].revents == 0)
+				continue;
+			p[i].revents = 0;
+			if (serve_channel(p[i].fd, sg->msg) != 0) {
+				(void)close(p[i].fd);
+				atomic_fetch_sub(&sg->nch, 1);
+				p[i] = p[np - 1];
+				np--;
+				i--;
+			}
+		}
+	}
+	return NULL;
+}
+
+static int
+start_signers(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int i;
+
+	nsigners = cpus < 1 ? 1 : cpus > KH_MAX_SIGNERS ? KH_MAX_SIGNERS : (int)cpus;
+	if (pthread_barrier_init(&started, NULL, (unsigned)nsigners + 1) != 0)
+		return -1;
+	for (i = 0; i < nsigners; i++) {
+		atomic_init(&signers[i].nch, 0);
+		signers[i].msg = malloc(KH_MSG_MAX);
+		if (signers[i].msg == NULL || pipe(signers[i].wake) != 0 ||
+		    pthread_create(&signers[i].thread, NULL, signer_run, &signers[i]) != 0)
+			return -1;
+	}
+	(void)pthread_barrier_wait(&started);
+	return 0;
+}
+
 void
 kh_serve(int ctl)
 {
 	static unsigned char msg[KH_MSG_MAX];
-	struct pollfd p[1 + KEYHOLDER_MAX_CHANNELS];
 	struct at_err err;
-	nfds_t np = 1, i;
-	int r, fd;
+	int fd, i, least;
 
 	/* Warm up what signing needs before the filter: the DRBG seeds itself. */
 	if (RAND_priv_bytes(msg, 32) != 1 || RAND_bytes(msg, 32) != 1) {
 		(void)at_err_ssl(&err, AT_E_TLS, "seeding the random generator");
+		say("start", &err);
+		_exit(1);
+	}
+	/* Threads first: the filter forbids clone, and covers them all (TSYNC). */
+	if (start_signers() != 0) {
+		(void)at_err_set(&err, AT_E_IO, "starting the signer threads");
 		say("start", &err);
 		_exit(1);
 	}
@@ -354,33 +477,18 @@ kh_serve(int ctl)
 		say("sandbox", &err);
 		_exit(1);
 	}
-	p[0].fd = ctl;
-	p[0].events = POLLIN;
 	for (;;) {
-		r = poll(p, np, -1);
-		if (r < 0 && errno == EINTR)
+		/* A new channel goes to the signer with the fewest. */
+		least = 0;
+		for (i = 1; i < nsigners; i++)
+			if (atomic_load(&signers[i].nch) < atomic_load(&signers[least].nch))
+				least = i;
+		fd = serve_control(ctl, msg,
+		    atomic_load(&signers[least].nch) < KEYHOLDER_MAX_CHANNELS);
+		if (fd < 0)
 			continue;
-		if (r < 0)
+		atomic_fetch_add(&signers[least].nch, 1);
+		if (write(signers[least].wake[1], &fd, sizeof(fd)) != (ssize_t)sizeof(fd))
 			_exit(1);
-		if (p[0].revents != 0) {
-			fd = serve_control(ctl, msg, np < 1 + KEYHOLDER_MAX_CHANNELS);
-			if (fd >= 0) {
-				p[np].fd = fd;
-				p[np].events = POLLIN;
-				p[np].revents = 0;
-				np++;
-			}
-		}
-		for (i = 1; i < np; i++) {
-			if (p[i].revents == 0)
-				continue;
-			p[i].revents = 0;
-			if (serve_channel(p[i].fd, msg) != 0) {
-				(void)close(p[i].fd);
-				p[i] = p[np - 1];
-				np--;
-				i--;
-			}
-		}
 	}
 }
