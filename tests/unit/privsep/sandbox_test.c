@@ -75,6 +75,8 @@ run_child(enum forbidden what, char *got)
 		}
 		if (write(p[1], "s", 1) != 1)   /* survived the call */
 			_exit(12);
+		/* exit_group itself: _exit() under a sanitizer would run its leak check. */
+		(void)syscall(SYS_exit_group, 0);
 		_exit(0);
 	}
 	close(p[1]);
