@@ -112,7 +112,7 @@ keyholder_start(struct keyholder **out, struct at_err *err)
 {
 	struct keyholder *kh;
 	int sv[2];
-	pid_t pid;
+	pid_t pid, parent;
 	enum at_rc rc;
 
 	*out = NULL;
@@ -136,6 +136,7 @@ keyholder_start(struct keyholder **out, struct at_err *err)
 		free(kh);
 		return at_err_ssl(err, AT_E_TLS, "initialising OpenSSL for the keyholder");
 	}
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		(void)close(sv[0]);
@@ -148,7 +149,7 @@ keyholder_start(struct keyholder **out, struct at_err *err)
 		(void)signal(SIGPIPE, SIG_IGN);
 		(void)signal(SIGINT, SIG_IGN);   /* a terminal's ^C is the parent's to act on */
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-		if (getppid() == 1)
+		if (getppid() != parent)   /* it died before the line above */
 			_exit(1);
 		if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 			_exit(1);

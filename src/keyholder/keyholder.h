@@ -65,10 +65,11 @@ struct keyholder_sign_req {
 };
 
 /*
- * Forks the keyholder.  Call it before the process creates threads (the
- * child runs OpenSSL after fork()).  The child keeps only stderr and its
- * control socket, becomes undumpable, dies with its parent, and installs
- * its seccomp filter before it reads the first request.
+ * Forks the keyholder.  Call it from the main thread before the process
+ * creates threads (the child runs OpenSSL after fork(), and its
+ * PR_SET_PDEATHSIG follows the thread that forked it).  The child keeps
+ * only stderr and its control socket, becomes undumpable, dies with its
+ * parent, and installs its seccomp filter before it reads the first request.
  * On success *out is the caller's; end it with keyholder_stop().
  */
 AT_MUST_CHECK enum at_rc keyholder_start(struct keyholder **out, struct at_err *err);
