@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,6 +33,7 @@
 
 #include "engine/proxykey.h"
 #include "keyholder/keyholder.h"
+#include "keyholder/proto.h"
 #include "pki.h"
 #include "testcert.h"
 
@@ -377,6 +379,54 @@ keyholder_refuses_odd_requests(void **state)
 	EVP_PKEY_free(ec);
 }
 
+/*
+ * A worker's channel may ask for signatures and nothing else: a request to
+ * remove (or add) a key on it closes the channel and changes nothing.
+ */
+static void
+channel_cannot_manage_keys(void **state)
+{
+	struct keyholder_client *c, *other;
+	struct ident id;
+	struct kh_req q;
+	struct at_err err;
+	unsigned char buf[256];
+	size_t n;
+	int probe, type = 0;
+	socklen_t tl = sizeof(type);
+	SSL_CTX *s, *cl;
+
+	(void)state;
+	ident_make(&id, "P-256", kh, kc);
+	/* The client's first channel takes the lowest free descriptor. */
+	probe = dup(0);
+	assert_true(probe >= 0);
+	close(probe);
+	assert_int_equal(keyholder_client_open(kh, &c, &err), AT_OK);
+	assert_int_equal(getsockopt(probe, SOL_SOCKET, SO_TYPE, &type, &tl), 0);
+	assert_int_equal(type, SOCK_SEQPACKET);
+	memset(&q, 0, sizeof(q));
+	q.op = KH_OP_REMOVE_KEY;
+	q.key_id = id.id;
+	assert_int_equal(kh_send(probe, &q, sizeof(q), NULL, 0, -1, &err), AT_OK);
+	assert_int_equal(kh_recv(probe, buf, sizeof(buf), &n, NULL, 5000, &err), AT_OK);
+	assert_int_equal(n, 0);   /* closed, no reply */
+	/* The key is still there for everyone else. */
+	assert_int_equal(keyholder_client_open(kh, &other, &err), AT_OK);
+	s = server_ctx(&id, TLS1_3_VERSION);
+	cl = client_ctx(TLS1_3_VERSION, NULL);
+	EVP_PKEY_free(id.proxy);
+	assert_int_equal(engine_proxykey_new(id.cert, other, id.id, &id.proxy, &err), AT_OK);
+	SSL_CTX_free(s);
+	s = server_ctx(&id, TLS1_3_VERSION);
+	assert_true(pki_shake(cl, s, "server.example", NULL, NULL));
+	SSL_CTX_free(s);
+	SSL_CTX_free(cl);
+	ident_free(&id);
+	keyholder_client_free(other);
+	keyholder_client_free(c);
+}
+
 static void
 keyholder_runs_under_seccomp(void **state)
 {
@@ -589,6 +639,7 @@ main(void)
 		cmocka_unit_test(unknown_key_id_fails_cleanly),
 		cmocka_unit_test(proxy_key_has_no_private_half),
 		cmocka_unit_test(keyholder_refuses_odd_requests),
+		cmocka_unit_test(channel_cannot_manage_keys),
 		cmocka_unit_test(keyholder_runs_under_seccomp),
 		cmocka_unit_test(threads_share_a_channel),
 		cmocka_unit_test(worker_memory_holds_no_key),
