@@ -103,9 +103,12 @@ pk_match(const void *kd1, const void *kd2, int selection)
 {
 	const struct pk *a = kd1, *b = kd2;
 
-	(void)selection;
+	if (a->pub == NULL || b->pub == NULL)
+		return 0;
 	/* Only public halves are here to compare; a key pair matches on them. */
-	return a->pub != NULL && b->pub != NULL && EVP_PKEY_eq(a->pub, b->pub) == 1;
+	if ((selection & OSSL_KEYMGMT_SELECT_KEYPAIR) != 0)
+		return EVP_PKEY_eq(a->pub, b->pub) == 1;
+	return EVP_PKEY_parameters_eq(a->pub, b->pub) == 1;
 }
 
 /*

@@ -275,6 +275,7 @@ proxy_key_has_no_private_half(void **state)
 	OSSL_PARAM *params = NULL;
 	unsigned char *der = NULL;
 	EVP_PKEY_CTX *pc;
+	EVP_PKEY *other;
 
 	(void)state;
 	ident_make(&rsa, "RSA", kh, kc);
@@ -286,6 +287,12 @@ proxy_key_has_no_private_half(void **state)
 	assert_int_equal(EVP_PKEY_get_bits(rsa.proxy), 2048);
 	assert_int_equal(EVP_PKEY_eq(rsa.proxy, X509_get0_pubkey(rsa.cert)), 1);
 	assert_int_not_equal(EVP_PKEY_eq(rsa.proxy, X509_get0_pubkey(ec.cert)), 1);
+	/* Same curve, another key: the parameters match, the keys do not. */
+	other = pki_key("P-256");
+	assert_non_null(other);
+	assert_int_equal(EVP_PKEY_parameters_eq(ec.proxy, other), 1);
+	assert_int_not_equal(EVP_PKEY_eq(ec.proxy, other), 1);
+	EVP_PKEY_free(other);
 	/* The private half is not. */
 	assert_int_equal(EVP_PKEY_get_bn_param(rsa.proxy, OSSL_PKEY_PARAM_RSA_D, &bn), 0);
 	assert_int_equal(EVP_PKEY_get_bn_param(rsa.proxy, OSSL_PKEY_PARAM_RSA_FACTOR1, &bn), 0);
