@@ -4,7 +4,8 @@
 # is missing and fails, so a build never half-works on an unprepared host.
 set -eu
 pkgs="build-essential cmake pkg-config clang libclang-rt-14-dev libssl-dev
-libsqlite3-dev libcmocka-dev openssl curl stunnel4 sqlite3 python3 sslscan"
+libsqlite3-dev libcmocka-dev openssl curl stunnel4 sqlite3 python3 sslscan
+gnutls-bin"
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
