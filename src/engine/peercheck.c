@@ -78,18 +78,6 @@ req_of_ctx(const SSL_CTX *ctx)
 	return ctx != NULL && req_idx >= 0 ? SSL_CTX_get_ex_data(ctx, req_idx) : NULL;
 }
 
-/* A setting kept as written, or dflt (System SSL's default). */
-static const char *
-setting(const struct policy_actions *a, const char *keyword, const char *dflt)
-{
-	size_t i;
-
-	for (i = 0; i < a->nextra; i++)
-		if (strcmp(a->extra[i].keyword, keyword) == 0)
-			return a->extra[i].value;
-	return dflt;
-}
-
 static enum at_rc
 setting_u32(const struct policy_actions *a, const char *keyword, const char *dflt,
     uint32_t *out, struct at_err *err)
@@ -97,7 +85,8 @@ setting_u32(const struct policy_actions *a, const char *keyword, const char *dfl
 	uint64_t v = 0;
 	enum at_rc rc;
 
-	rc = at_parse_u64(at_str_c(setting(a, keyword, dflt)), 0, 65535, keyword, &v, err);
+	rc = at_parse_u64(at_str_c(policy_actions_setting(a, keyword, dflt)), 0, 65535,
+	    keyword, &v, err);
 	*out = (uint32_t)v;
 	return rc;
 }
@@ -306,11 +295,11 @@ engine_peercheck_attach(SSL_CTX *ctx, const struct policy_actions *a, struct at_
 	r->cn = dup_or_null(a->host_reference_id_cn, &failed);
 	if (failed)
 		return at_err_setx(err, AT_E_NOMEM, "out of memory");
-	v = setting(a, "HostRefWildcardValidation", "Off");
+	v = policy_actions_setting(a, "HostRefWildcardValidation", "Off");
 	r->wildcards = strcmp(v, "On") == 0;
 	r->passthru = a->role == POLICY_ROLE_SERVER_CLIENT_AUTH &&
 	    a->client_auth_type == POLICY_CLIENT_AUTH_PASSTHRU;
-	r->min_v3 = strcmp(setting(a, "PeerMinCertVersion", "Any"), "3") == 0;
+	r->min_v3 = strcmp(policy_actions_setting(a, "PeerMinCertVersion", "Any"), "3") == 0;
 	r->server_sni = a->server_sni;
 	if ((rc = setting_u32(a, "PeerMinRsaKeySize", "1024", &r->min_rsa, err)) != AT_OK ||
 	    (rc = setting_u32(a, "PeerMinDsaKeySize", "1024", &r->min_dsa, err)) != AT_OK ||

@@ -408,18 +408,6 @@ build_chains(SSL_CTX *ctx, struct at_err *err)
 	return AT_OK;
 }
 
-/* A TTLSGskAdvancedParms value as written, or dflt (System SSL's). */
-static const char *
-gsk(const struct policy_actions *a, const char *keyword, const char *dflt)
-{
-	size_t i;
-
-	for (i = 0; i < a->nextra; i++)
-		if (strcmp(a->extra[i].keyword, keyword) == 0)
-			return a->extra[i].value;
-	return dflt;
-}
-
 static enum at_rc
 gsk_u32(const struct policy_actions *a, const char *keyword, const char *dflt,
     uint32_t *out, struct at_err *err)
@@ -427,7 +415,8 @@ gsk_u32(const struct policy_actions *a, const char *keyword, const char *dflt,
 	uint64_t v;
 	enum at_rc rc;
 
-	rc = at_parse_u64(at_str_c(gsk(a, keyword, dflt)), 0, UINT32_MAX, keyword, &v, err);
+	rc = at_parse_u64(at_str_c(policy_actions_setting(a, keyword, dflt)), 0, UINT32_MAX,
+	    keyword, &v, err);
 	*out = (uint32_t)v;
 	return rc;
 }
@@ -465,7 +454,8 @@ set_sessions(SSL_CTX *ctx, const struct policy_actions *a, bool client, struct a
 	off = size == 0 || timeout == 0;
 	(void)SSL_CTX_set_timeout(ctx, (long)timeout);
 	if (client) {
-		bool tickets = strcmp(gsk(a, "GSK_SESSION_TICKET_CLIENT_ENABLE", "On"), "On") == 0;
+		bool tickets = strcmp(policy_actions_setting(a,
+		    "GSK_SESSION_TICKET_CLIENT_ENABLE", "On"), "On") == 0;
 
 		if (!tickets)
 			SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
@@ -484,7 +474,8 @@ set_sessions(SSL_CTX *ctx, const struct policy_actions *a, bool client, struct a
 			return at_err_ssl(err, AT_E_TLS, "turning session tickets off");
 		return AT_OK;
 	}
-	if (strcmp(gsk(a, "GSK_SESSION_TICKET_SERVER_ENABLE", "On"), "On") != 0)
+	if (strcmp(policy_actions_setting(a, "GSK_SESSION_TICKET_SERVER_ENABLE", "On"),
+	    "On") != 0)
 		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	(void)SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
 	(void)SSL_CTX_sess_set_cache_size(ctx, (long)size);

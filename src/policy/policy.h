@@ -299,6 +299,14 @@ struct policy_actions {
 };
 
 /*
+ * The value of a parameter kept in a->extra (one without a field of its
+ * own: most TTLSGskAdvancedParms and TTLSEnvironmentAdvancedParms
+ * settings) as written, or dflt when the policy does not give it.
+ */
+const char *policy_actions_setting(const struct policy_actions *a, const char *keyword,
+    const char *dflt);
+
+/*
  * Appends the resolved actions of rule (names and every effective setting,
  * defaults filled) to out: "Keyword: value" lines, or one JSON object when
  * json is true.  Returns AT_OK, AT_E_TOOBIG / AT_E_NOMEM from the buffer.

@@ -304,3 +304,14 @@ policy_actions_build(struct policy_arena *ar, const struct policy_stmt *group,
 	free(b);
 	return out;
 }
+
+const char *
+policy_actions_setting(const struct policy_actions *a, const char *keyword, const char *dflt)
+{
+	size_t i;
+
+	for (i = 0; i < a->nextra; i++)
+		if (strcmp(a->extra[i].keyword, keyword) == 0)
+			return a->extra[i].value;
+	return dflt;
+}

@@ -72,17 +72,6 @@ is_ip_literal(const char *s)
 	return inet_pton(AF_INET, s, bin) == 1 || inet_pton(AF_INET6, s, bin) == 1;
 }
 
-static const char *
-setting(const struct policy_actions *a, const char *keyword)
-{
-	size_t i;
-
-	for (i = 0; i < a->nextra; i++)
-		if (strcmp(a->extra[i].keyword, keyword) == 0)
-			return a->extra[i].value;
-	return NULL;
-}
-
 static enum at_rc
 check_client(struct policy_diags *d, const struct policy_loc *loc, const char *rule,
     const struct policy_actions *a)
@@ -152,7 +141,7 @@ check_server(struct policy_diags *d, const struct policy_loc *loc, const char *r
 		return rc;
 	/* A plain server asks for no certificate, so there is none to check. */
 	for (i = 0; rc == AT_OK && peer[i] != NULL; i++)
-		if (setting(a, peer[i]) != NULL)
+		if (policy_actions_setting(a, peer[i], NULL) != NULL)
 			rc = policy_diag_at(d, WARN, loc, "TTLSRule %s: %s has no effect with "
 			    "HandshakeRole Server (no client certificate is asked for)", rule,
 			    peer[i]);
@@ -179,13 +168,13 @@ policy_check_rule_settings(struct policy_diags *d, const struct policy_loc *loc,
 		rc = policy_diag_at(d, WARN, loc, "TTLSRule %s: CertValidationMode RFC2459 "
 		    "validates as RFC 5280 here (OpenSSL has no RFC 2459 profile), so a "
 		    "certificate valid only under RFC 2459 is refused", rule);
-	if (rc == AT_OK && setting(a, "ServerHandshakeSNIList") != NULL)
+	if (rc == AT_OK && policy_actions_setting(a, "ServerHandshakeSNIList", NULL) != NULL)
 		rc = policy_diag_at(d, ERR, loc, "TTLSRule %s: ServerHandshakeSNIList is not "
 		    "implemented (a server cannot choose its certificate by the client's "
 		    "server name yet); remove it, or use ServerHandshakeSNI Required to "
 		    "refuse clients that send no name", rule);
-	if (rc == AT_OK && setting(a, "ServerHandshakeSNIMatch") != NULL &&
-	    strcmp(setting(a, "ServerHandshakeSNIMatch"), "Required") == 0)
+	if (rc == AT_OK && policy_actions_setting(a, "ServerHandshakeSNIMatch", NULL) != NULL &&
+	    strcmp(policy_actions_setting(a, "ServerHandshakeSNIMatch", NULL), "Required") == 0)
 		rc = policy_diag_at(d, ERR, loc, "TTLSRule %s: ServerHandshakeSNIMatch "
 		    "Required needs ServerHandshakeSNIList, which is not implemented; "
 		    "remove it", rule);
