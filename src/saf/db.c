@@ -371,10 +371,12 @@ saf_db_open(const char *path, unsigned flags, struct saf_db **out,
 		return at_err_setx(err, AT_E_NOMEM, "out of memory");
 	db->readonly = (flags & SAF_DB_READONLY) != 0;
 	rc = resolve_path(path, &db->path, err);
-	if (rc != AT_OK)
+	if (rc != AT_OK || db->path == NULL) {
+		if (rc == AT_OK)
+			rc = at_err_setx(err, AT_E_INTERNAL, "no security database path");
 		goto out;
-	/* resolve_path has set db->path: it returns AT_OK only then. */
-	rc = check_dir(db->path, err); /* NOLINT(clang-analyzer-core.NonNullParamChecker) */
+	}
+	rc = check_dir(db->path, err);
 	if (rc != AT_OK)
 		goto out;
 	if (lstat(db->path, &sb) != 0) {
