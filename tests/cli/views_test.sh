@@ -13,7 +13,10 @@
 #      protected connection (rule, protocol, cipher, peer certificate) as
 #      attls status has them; filters by port, job, user and rule; JSON;
 #   5. a user sees only its own sockets, until READ to
-#      SERVAUTH EZB.NETSTAT.sysname.TCPIP.TTLS.
+#      SERVAUTH EZB.NETSTAT.sysname.TCPIP.TTLS;
+#   6. a view's snapshot is its client's alone: another client, another
+#      user or root, asking for its parts is refused; a newer view
+#      replaces it; nothing past its end is served.
 set -u
 . "$ATTLS_SOURCE_DIR/tests/cli/lib.sh"
 
@@ -93,7 +96,7 @@ ssrv=
 bg=
 pysrv=
 pycli=
-trap 'st=$?; exec 7>&- 2>/dev/null; kill $daemon $ssrv $bg $pysrv $pycli 2>/dev/null || :; wait 2>/dev/null || :; exit $st' EXIT
+trap 'st=$?; exec 7>&- 8>&- 2>/dev/null; kill $daemon $ssrv $bg $pysrv $pycli 2>/dev/null || :; wait 2>/dev/null || :; exit $st' EXIT
 start_attlsd "$D/policy" "$D/attlsd.log"
 
 # 1. The installed policy, in pasearch's layout.
@@ -324,6 +327,83 @@ expect_out "  shows USERA's protected connection" "TTLSRule: ClientRule"
 expect_out "  and root's listener" "^root +[^ ]+ +- +LISTEN +[^ ]+\\.\\.$sport "
 expect_ok "the user with no profile still" as $UC attls netstat
 expect_no_out "  does not" "ClientRule|PYTHON3"
+
+# 6. The paging protocol, spoken directly: a snapshot is its client's
+# alone, a newer view replaces it, and no part beyond it is served.
+cat > "$D/pager.py" <<'PY'
+import socket, struct, sys, os
+
+def conn(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect(path)
+    return s
+
+def view(s, kind, snapshot=0, offset=0, cookie=1):
+    body = struct.pack(">BBQIB", kind, 0, snapshot, offset, 0)
+    body += struct.pack(">B16sH16sH", 2, bytes(16), 0, bytes(16), 0)
+    body += struct.pack(">QH", 0, 0) + b"\0\0\0"
+    msg = struct.pack(">IHHII", 0x41544c53, 1, 11, cookie, len(body)) + body
+    # The kernel's word on who sends: SCM_CREDENTIALS, as ctl_send does.
+    cred = struct.pack("iII", os.getpid(), os.geteuid(), os.getegid())
+    s.sendmsg([msg], [(socket.SOL_SOCKET, socket.SCM_CREDENTIALS, cred)])
+    r = s.recv(70000)
+    magic, ver, typ, ck, ln = struct.unpack(">IHHII", r[:16])
+    assert magic == 0x41544c53 and typ == 12 and ln == len(r) - 16, (magic, typ, ln, len(r))
+    err, gen, snap, total, off, tl = struct.unpack(">IQQIII", r[16:48])
+    return err, snap, total, off, r[48:48 + tl]
+
+path, what = sys.argv[1], sys.argv[2]
+ESTALE = 116
+if what == "own":
+    a = conn(path)
+    err, s1, total, off, text = view(a, 1)
+    assert err == 0 and off == 0 and total > len(text) > 60000, (err, total, len(text))
+    # Another view on the same connection replaces the first.
+    err, s2, total2, off, text2 = view(a, 3)
+    assert err == 0 and s2 != s1, (err, s1, s2)
+    err, _, _, _, t = view(a, 1, s1, len(text))
+    assert err == ESTALE and b"policyRule" not in t, (err, t[:80])
+    # Past the end of the view it has.
+    err, _, _, _, t = view(a, 3, s2, total2 + 1)
+    assert err == ESTALE, err
+    # A fresh policy view read to the end, part by part, is the whole view.
+    err, s3, total, off, text = view(a, 1)
+    got = text
+    while len(got) < total:
+        err, snap, t3, off, part = view(a, 1, s3, len(got))
+        assert err == 0 and snap == s3 and off == len(got) and part, (err, snap, off)
+        got += part
+    assert got.count(b"\npolicyRule:") == int(sys.argv[3]), got.count(b"\npolicyRule:")
+    # Its last part went, so the snapshot is gone.
+    err, _, _, _, t = view(a, 1, s3, 0)
+    assert err == ESTALE, err
+    # Hold a snapshot for the next step.
+    err, s4, total, off, text = view(a, 1)
+    print(s4, flush=True)
+    sys.stdin.read()
+else:
+    # Another client (another user) asks for that snapshot's parts.
+    b = conn(path)
+    snap = int(sys.argv[3])
+    for off in (0, 65000):
+        err, _, _, _, t = view(b, 1, snap, off)
+        assert err == ESTALE and b"policyRule" not in t and b"ClientRule" not in t, (err, t[:80])
+    print("refused")
+PY
+mkfifo "$D/pager-hold"
+"$PY3" "$D/pager.py" "$ATTLS_SOCKET" own $((BULK + 2)) < "$D/pager-hold" > "$D/pager.out" 2> "$D/pager.err" &
+bg=$!
+exec 8> "$D/pager-hold"
+i=0
+until [ -s "$D/pager.out" ] || ! kill -0 $bg 2>/dev/null; do i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.1; done
+cat "$D/pager.out" "$D/pager.err" > "$out"
+expect_out "a view's snapshot is its client's, replaced and ended as promised" "^[0-9]+$"
+snap=$(head -n 1 "$D/pager.out")
+expect_ok "another user cannot read that snapshot" as $UA "$PY3" "$D/pager.py" "$ATTLS_SOCKET" other "${snap:-1}"
+expect_out "  it is refused" "^refused$"
+expect_ok "nor can root from another connection" "$PY3" "$D/pager.py" "$ATTLS_SOCKET" other "${snap:-1}"
+exec 8>&-
+wait $bg 2>/dev/null; bg=
 
 exec 7>&-
 kill $bg $pysrv $pycli $ssrv 2>/dev/null; wait $bg $pysrv $pycli $ssrv 2>/dev/null
