@@ -255,32 +255,81 @@ row_text(struct at_buf *out, const struct attlsd_tcp *s, const char *job, const 
 	    (unsigned long long)ci->from_peer);
 }
 
+/*
+ * The kernel's sockets and their job names, gathered at most once a
+ * second: walking /proc happens on the control thread, so however often
+ * users ask for netstat, decisions wait for one walk a second at most.
+ * Only the control thread touches this.
+ */
+#define GATHER_MS 1000
+
+static struct {
+	uint64_t at_ms;
+	struct attlsd_tcp *socks;
+	size_t n;
+	char (*jobs)[CTL_NAME_MAX + 1];
+} gathered;
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static enum at_rc
+gather(struct at_err *err)
+{
+	struct attlsd_tcp *socks = NULL;
+	char (*jobs)[CTL_NAME_MAX + 1] = NULL;
+	uint64_t *inodes = NULL, t = now_ms();
+	size_t n = 0, i;
+	enum at_rc rc;
+
+	if (gathered.at_ms != 0 && t - gathered.at_ms < GATHER_MS)
+		return AT_OK;
+	rc = attlsd_tcp_list(&socks, &n, err);
+	if (rc == AT_OK && n > 0) {
+		inodes = calloc(n, sizeof(*inodes));
+		jobs = calloc(n, sizeof(*jobs));
+		if (inodes == NULL || jobs == NULL)
+			rc = at_err_setx(err, AT_E_NOMEM, "out of memory");
+	}
+	if (rc != AT_OK) {
+		free(socks);
+		free(inodes);
+		free(jobs);
+		return rc;
+	}
+	for (i = 0; i < n; i++)
+		inodes[i] = socks[i].inode;
+	attlsd_tcp_jobnames(inodes, n, jobs);
+	free(inodes);
+	free(gathered.socks);
+	free(gathered.jobs);
+	gathered.socks = socks;
+	gathered.jobs = jobs;
+	gathered.n = n;
+	gathered.at_ms = t;
+	return AT_OK;
+}
+
 static enum at_rc
 render_netstat(struct attlsd *d, const struct ctl_view *v,
     const struct attlsd_view_scope *scope, bool json, struct at_buf *out,
     struct at_err *err)
 {
-	struct attlsd_tcp *socks = NULL;
 	struct attlsd_conn_info *infos = NULL;
-	char (*jobs)[CTL_NAME_MAX + 1] = NULL;
-	uint64_t *inodes = NULL;
-	size_t nsocks = 0, ninfos = 0, i, shown = 0;
+	size_t ninfos = 0, i, shown = 0;
 	enum at_rc rc;
 
-	rc = attlsd_tcp_list(&socks, &nsocks, err);
+	rc = gather(err);
 	if (rc == AT_OK && attlsd_conntab_snapshot(&d->table, &infos, &ninfos) != AT_OK)
 		rc = at_err_setx(err, AT_E_NOMEM, "out of memory copying the connection table");
-	if (rc == AT_OK && nsocks > 0) {
-		inodes = calloc(nsocks, sizeof(*inodes));
-		jobs = calloc(nsocks, sizeof(*jobs));
-		if (inodes == NULL || jobs == NULL)
-			rc = at_err_setx(err, AT_E_NOMEM, "out of memory");
-	}
 	if (rc != AT_OK)
-		goto out;
-	for (i = 0; i < nsocks; i++)
-		inodes[i] = socks[i].inode;
-	attlsd_tcp_jobnames(inodes, nsocks, jobs);
+		return rc;
 	if (json)
 		rc = at_buf_printf(out, "{\"generation\":%llu,\"all\":%s,\"connections\":[",
 		    (unsigned long long)d->gen->id, scope->all ? "true" : "false");
@@ -290,8 +339,8 @@ render_netstat(struct attlsd *d, const struct ctl_view *v,
 		    "Foreign Socket              TTLS\n", (unsigned long long)d->gen->id,
 		    !scope->all && scope->note != NULL ? scope->note : "",
 		    !scope->all && scope->note != NULL ? "\n" : "");
-	for (i = 0; i < nsocks && rc == AT_OK; i++) {
-		const struct attlsd_tcp *s = &socks[i];
+	for (i = 0; i < gathered.n && rc == AT_OK; i++) {
+		const struct attlsd_tcp *s = &gathered.socks[i];
 		const struct attlsd_conn_info *ci;
 		char owner[64];
 		const char *job;
@@ -299,7 +348,7 @@ render_netstat(struct attlsd *d, const struct ctl_view *v,
 		if (!scope->all && s->uid != scope->uid)
 			continue;
 		ci = find_info(infos, ninfos, &s->addrs);
-		job = ci != NULL && ci->jobname[0] != '\0' ? ci->jobname : jobs[i];
+		job = ci != NULL && ci->jobname[0] != '\0' ? ci->jobname : gathered.jobs[i];
 		user_name(s->uid, owner, sizeof(owner));
 		if (!wanted(v, s, job, owner, ci))
 			continue;
@@ -310,11 +359,7 @@ render_netstat(struct attlsd *d, const struct ctl_view *v,
 	if (rc == AT_OK)
 		rc = json ? at_buf_printf(out, "]}\n") :
 		    at_buf_printf(out, "%zu connection%s shown\n", shown, shown == 1 ? "" : "s");
-out:
-	free(socks);
 	free(infos);
-	free(inodes);
-	free(jobs);
 	return rc;
 }
 
