@@ -57,6 +57,7 @@ TTLSGroupAction grp
 {
   TTLSEnabled On
   Trace 2
+  CtraceClearText On
 }
 TTLSEnvironmentAction cltenv
 {
@@ -114,6 +115,7 @@ expect_out "  its ports" "^   RemotePortFrom: +1024 +RemotePortTo: +65535$"
 expect_out "  a single port" "^   LocalPortFrom: +20060 +LocalPortTo: +20060$"
 expect_out "  its direction" "^   ServiceDirection: +Outbound$"
 expect_out "  the resolved actions" "^      Keyring: $D/client-ring.pem$"
+expect_out "  a setting with no effect here, marked so" "^      CtraceClearText: On \\(no effect here\\)$"
 n=$(grep -c '^policyRule:' "$D/pasearch.txt")
 printf '%s rules, %s bytes\n' "$n" "$(wc -c < "$D/pasearch.txt")" > "$out"
 expect_ok "  every rule, though longer than one message" test "$n" -eq $((BULK + 1))
