@@ -18,6 +18,8 @@ static const struct subcommand subcommands[] = {
 	{ "saf", attls_cmd_saf, "ask the security manager: access checks, passwords, PassTickets" },
 	{ "status", attls_cmd_status, "show attlsd's policy generation and protected connections" },
 	{ "refresh", attls_cmd_refresh, "make attlsd read its policy again" },
+	{ "pasearch", attls_cmd_pasearch, "show the policy attlsd has installed (pasearch -t)" },
+	{ "netstat", attls_cmd_netstat, "list the host's TCP connections with their AT-TLS state" },
 	{ "run", attls_cmd_run, "run a program with its TCP connections under AT-TLS" },
 	{ "rc", attls_cmd_rc, "explain an AT-TLS or System SSL return code" },
 };

@@ -68,6 +68,7 @@ usage_show(FILE *f)
 	fprintf(f,
 	    "usage: attls policy show [--json] FILE...\n"
 	    "       attls policy show [--json] -c PAGENT.CONF [-i IMAGE]\n"
+	    "       attls policy show --installed [--json] [--socket PATH]\n"
 	    "\n"
 	    "Prints every rule of the policy in search order (descending Priority,\n"
 	    "then rule name), with its resolved conditions and its effective\n"
@@ -77,6 +78,7 @@ usage_show(FILE *f)
 	    "  -c FILE   the main configuration (pagent.conf); default $ATTLS_CONFIG\n"
 	    "  -i NAME   the TcpImage whose policy to show (default: the first)\n"
 	    "  --json    one JSON object: {\"rules\":[{\"conditions\":..,\"actions\":..}]}\n"
+	    "  --installed  the policy attlsd has installed, as attls pasearch shows it\n"
 	    "\n"
 	    "Exit status: 0 shown, 1 the policy has errors, 2 usage error.\n");
 }
@@ -279,8 +281,14 @@ attls_cmd_policy(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
-	if (strcmp(argv[1], "show") == 0)
+	if (strcmp(argv[1], "show") == 0) {
+		int i;
+
+		for (i = 2; i < argc; i++)
+			if (strcmp(argv[i], "--installed") == 0)
+				return attls_policy_show_installed(argc - 1, argv + 1);
 		return cmd_show(argc - 1, argv + 1);
+	}
 	if (strcmp(argv[1], "explain") == 0)
 		return attls_policy_explain(argc - 1, argv + 1);
 	fprintf(stderr, "attls policy: '%s' is not a command\n", argv[1]);

@@ -31,7 +31,8 @@ struct opts {
 	const char *files[MAX_FILES];
 	size_t nfiles;
 	struct policy_conn conn;
-	bool have_dir, have_local, have_remote, have_time, json, help;
+	const char *socket;
+	bool have_dir, have_local, have_remote, have_time, json, help, installed;
 };
 
 static void
@@ -41,12 +42,14 @@ usage(FILE *f)
 	    "usage: attls policy explain FILE... | -c pagent.conf [--image NAME]\n"
 	    "         --direction in|out --local ADDR:PORT --remote ADDR:PORT\n"
 	    "         [--job NAME] [--user ID] [--time ISO8601] [--json]\n"
+	    "       attls policy explain --installed [--socket PATH] --direction ...\n"
 	    "\n"
 	    "Shows the rule a connection maps to (or 'rule: none (cleartext)'), the\n"
 	    "actions that would apply, and for every other rule the first condition\n"
 	    "it fails or why it lost.  Write IPv6 endpoints as [ADDR]:PORT.  --time\n"
 	    "is YYYY-MM-DDTHH:MM[:SS] with Z or +HH:MM / -HH:MM, or local time when\n"
-	    "no zone is given; it defaults to now.\n"
+	    "no zone is given; it defaults to now.  With --installed the policy is\n"
+	    "the one attlsd has installed (which needs what attls pasearch needs).\n"
 	    "\n"
 	    "exit status: 0 evaluated (whether or not a rule matched), 1 the policy\n"
 	    "has errors or cannot be read, 2 usage error\n");
@@ -202,7 +205,8 @@ parse_dir(const char *v, enum policy_dir *dir, struct at_err *err)
 }
 
 enum optid {
-	O_HELP, O_JSON, O_CONFIG, O_IMAGE, O_DIR, O_LOCAL, O_REMOTE, O_JOB, O_USER, O_TIME
+	O_HELP, O_JSON, O_CONFIG, O_IMAGE, O_DIR, O_LOCAL, O_REMOTE, O_JOB, O_USER, O_TIME,
+	O_INSTALLED, O_SOCKET
 };
 
 static const struct optdef {
@@ -221,6 +225,8 @@ static const struct optdef {
 	{ "--job", NULL, true, O_JOB },
 	{ "--user", NULL, true, O_USER },
 	{ "--time", NULL, true, O_TIME },
+	{ "--installed", NULL, false, O_INSTALLED },
+	{ "--socket", NULL, true, O_SOCKET },
 };
 
 /* The definition argument a names ("--opt", "--opt=...", or the alias). */
@@ -279,6 +285,12 @@ apply_opt(const struct optdef *d, const char *v, struct opts *o, struct at_err *
 	case O_IMAGE:
 		o->image = v;
 		return AT_OK;
+	case O_INSTALLED:
+		o->installed = true;
+		return AT_OK;
+	case O_SOCKET:
+		o->socket = v;
+		return AT_OK;
 	case O_DIR:
 		o->have_dir = true;
 		return parse_dir(v, &o->conn.dir, err);
@@ -333,9 +345,14 @@ parse_args(int argc, char **argv, struct opts *o, struct at_err *err)
 		rc = parse_one(argc, argv, &i, o, err);
 	if (rc != AT_OK || o->help)
 		return rc;
-	if ((o->config == NULL) == (o->nfiles == 0))
+	if (o->installed && (o->config != NULL || o->nfiles > 0))
+		return at_err_setx(err, AT_E_INPUT,
+		    "--installed explains against attlsd's policy: give no policy files");
+	if (!o->installed && (o->config == NULL) == (o->nfiles == 0))
 		return at_err_setx(err, AT_E_INPUT,
 		    "give policy FILEs or -c pagent.conf (one of the two)");
+	if (o->socket != NULL && !o->installed)
+		return at_err_setx(err, AT_E_INPUT, "--socket only applies with --installed");
 	if (!o->have_dir || !o->have_local || !o->have_remote)
 		return at_err_setx(err, AT_E_INPUT,
 		    "--direction, --local and --remote are required");
@@ -453,6 +470,24 @@ attls_policy_explain(int argc, char **argv)
 	if (o.help) {
 		usage(stdout);
 		status = 0;
+		goto out;
+	}
+	if (o.installed) {
+		struct attls_explain_req q;
+
+		memset(&q, 0, sizeof(q));
+		q.socket = o.socket;
+		q.inbound = o.conn.dir == POLICY_DIR_INBOUND;
+		q.json = o.json;
+		q.family = o.conn.family;
+		memcpy(q.laddr, o.conn.laddr, 16);
+		memcpy(q.raddr, o.conn.raddr, 16);
+		q.lport = o.conn.lport;
+		q.rport = o.conn.rport;
+		q.jobname = o.conn.jobname;
+		q.userid = o.conn.userid;
+		q.now = (long long)o.conn.now;
+		status = attls_policy_explain_installed(&q);
 		goto out;
 	}
 	status = load(&o, &set);

@@ -445,3 +445,123 @@ ctl_decode_empty(struct at_buf *in, struct at_err *err)
 {
 	return end(in, err);
 }
+
+/* ---- views ------------------------------------------------------------- */
+
+enum at_rc
+ctl_encode_view(struct at_buf *out, uint32_t cookie, const struct ctl_view *v,
+    struct at_err *err)
+{
+	size_t start = out->len;
+	enum at_rc rc = begin(out, CTL_VIEW, cookie);
+
+	if (rc == AT_OK)
+		rc = at_buf_put_u8(out, v->kind);
+	if (rc == AT_OK)
+		rc = at_buf_put_u8(out, v->flags);
+	if (rc == AT_OK)
+		rc = put_u64(out, v->snapshot);
+	if (rc == AT_OK)
+		rc = at_buf_put_u32(out, v->offset);
+	if (rc == AT_OK)
+		rc = at_buf_put_u8(out, v->dir);
+	if (rc == AT_OK)
+		rc = put_addrs(out, &v->addrs);
+	if (rc == AT_OK)
+		rc = put_u64(out, v->now);
+	if (rc == AT_OK)
+		rc = at_buf_put_u16(out, v->port);
+	if (rc == AT_OK)
+		rc = put_str(out, v->job, err);
+	if (rc == AT_OK)
+		rc = put_str(out, v->user, err);
+	if (rc == AT_OK)
+		rc = put_str(out, v->rule, err);
+	return finish(out, start, rc, err);
+}
+
+enum at_rc
+ctl_encode_view_reply(struct at_buf *out, uint32_t cookie, const struct ctl_view_reply *r,
+    struct at_err *err)
+{
+	size_t start = out->len;
+	enum at_rc rc = begin(out, CTL_VIEW_REPLY, cookie);
+
+	if (r->text_len > CTL_VIEW_PART)
+		return at_err_setx(err, AT_E_TOOBIG, "view part of %u bytes is too long",
+		    r->text_len);
+	if (rc == AT_OK)
+		rc = at_buf_put_u32(out, (uint32_t)r->errnum);
+	if (rc == AT_OK)
+		rc = put_u64(out, r->generation);
+	if (rc == AT_OK)
+		rc = put_u64(out, r->snapshot);
+	if (rc == AT_OK)
+		rc = at_buf_put_u32(out, r->total);
+	if (rc == AT_OK)
+		rc = at_buf_put_u32(out, r->offset);
+	if (rc == AT_OK)
+		rc = at_buf_put_u32(out, r->text_len);
+	if (rc == AT_OK && r->text_len > 0)
+		rc = at_buf_append(out, r->text, r->text_len);
+	return finish(out, start, rc, err);
+}
+
+enum at_rc
+ctl_decode_view(struct at_buf *in, struct ctl_view *v, struct at_err *err)
+{
+	enum at_rc rc;
+
+	memset(v, 0, sizeof(*v));
+	if (at_buf_get_u8(in, &v->kind) != AT_OK || at_buf_get_u8(in, &v->flags) != AT_OK)
+		return short_msg(err);
+	if (v->kind < CTL_VIEW_POLICY || v->kind > CTL_VIEW_NETSTAT)
+		return at_err_setx(err, AT_E_INPUT, "unknown view %u", v->kind);
+	if ((v->flags & ~CTL_VIEW_JSON) != 0)
+		return at_err_setx(err, AT_E_INPUT, "unknown view flags 0x%02x", v->flags);
+	rc = get_u64(in, &v->snapshot, err);
+	if (rc != AT_OK)
+		return rc;
+	if (at_buf_get_u32(in, &v->offset) != AT_OK || at_buf_get_u8(in, &v->dir) != AT_OK)
+		return short_msg(err);
+	if (v->dir > CTL_DIR_OUTBOUND)
+		return at_err_setx(err, AT_E_INPUT, "unknown direction %u", v->dir);
+	rc = get_addrs(in, &v->addrs, err);
+	if (rc == AT_OK)
+		rc = get_u64(in, &v->now, err);
+	if (rc == AT_OK && at_buf_get_u16(in, &v->port) != AT_OK)
+		rc = short_msg(err);
+	if (rc == AT_OK)
+		rc = get_str(in, v->job, err);
+	if (rc == AT_OK)
+		rc = get_str(in, v->user, err);
+	if (rc == AT_OK)
+		rc = get_str(in, v->rule, err);
+	return rc == AT_OK ? end(in, err) : rc;
+}
+
+enum at_rc
+ctl_decode_view_reply(struct at_buf *in, struct ctl_view_reply *r, struct at_err *err)
+{
+	uint32_t e;
+	enum at_rc rc;
+
+	memset(r, 0, sizeof(*r));
+	if (at_buf_get_u32(in, &e) != AT_OK)
+		return short_msg(err);
+	r->errnum = (int32_t)e;
+	rc = get_u64(in, &r->generation, err);
+	if (rc == AT_OK)
+		rc = get_u64(in, &r->snapshot, err);
+	if (rc != AT_OK)
+		return rc;
+	if (at_buf_get_u32(in, &r->total) != AT_OK || at_buf_get_u32(in, &r->offset) != AT_OK ||
+	    at_buf_get_u32(in, &r->text_len) != AT_OK)
+		return short_msg(err);
+	if (r->text_len > in->len - in->rpos || r->text_len > CTL_VIEW_PART ||
+	    r->offset > r->total || r->text_len > r->total - r->offset)
+		return short_msg(err);
+	r->text = (const char *)in->data + in->rpos;
+	in->rpos += r->text_len;
+	return end(in, err);
+}

@@ -42,7 +42,9 @@ enum ctl_type {
 	CTL_STATUS = 7,       /* installed policy and the connection table */
 	CTL_STATUS_REPLY = 8,
 	CTL_REFRESH = 9,      /* re-read the policy */
-	CTL_REFRESH_REPLY = 10
+	CTL_REFRESH_REPLY = 10,
+	CTL_VIEW = 11,        /* the operator's views: installed policy, explain, netstat */
+	CTL_VIEW_REPLY = 12
 };
 
 struct ctl_hdr {
@@ -162,6 +164,51 @@ struct ctl_text_reply {
 };
 
 /*
+ * CTL_VIEW: one page of a view.  The first request (snapshot 0) makes the
+ * daemon render the whole view once and keep it for this control
+ * connection; the reply names that snapshot, the whole length and where
+ * its part starts.  The client asks for the next offset with the same
+ * snapshot until it has total bytes, so a view longer than one message is
+ * read whole and consistent, never cut.  A snapshot the daemon no longer
+ * holds is refused (ESTALE), never mixed with a newer one.
+ */
+#define CTL_VIEW_POLICY 1     /* the installed policy, pasearch layout */
+#define CTL_VIEW_EXPLAIN 2    /* explain one connection against it */
+#define CTL_VIEW_NETSTAT 3    /* every TCP connection of the host */
+
+#define CTL_VIEW_JSON 0x01
+
+struct ctl_view {
+	uint8_t kind;         /* CTL_VIEW_* */
+	uint8_t flags;        /* CTL_VIEW_JSON */
+	uint64_t snapshot;    /* 0: a new one */
+	uint32_t offset;
+	/* CTL_VIEW_EXPLAIN: the connection (dir CTL_DIR_*) and its time. */
+	uint8_t dir;
+	struct ctl_addrs addrs;
+	uint64_t now;
+	/* CTL_VIEW_NETSTAT filters (port 0 and "" mean any); job and user
+	 * are also the explained connection's. */
+	uint16_t port;
+	char job[CTL_NAME_MAX + 1];
+	char user[CTL_NAME_MAX + 1];
+	char rule[CTL_NAME_MAX + 1];
+};
+
+struct ctl_view_reply {
+	int32_t errnum;       /* 0, or why not (the text says it to people) */
+	uint64_t generation;
+	uint64_t snapshot;
+	uint32_t total;       /* length of the whole view */
+	uint32_t offset;      /* where this part starts */
+	const char *text;     /* decode: points into the message buffer */
+	uint32_t text_len;
+};
+
+/* The most view text one CTL_VIEW_REPLY carries. */
+#define CTL_VIEW_PART (CTL_MSG_MAX - 128)
+
+/*
  * Encoders append a whole message (header and body) to out, which should
  * be empty.  They return AT_OK, or AT_E_TOOBIG / AT_E_INPUT (a string too
  * long for its field) with out unchanged in length.
@@ -182,6 +229,10 @@ AT_MUST_CHECK enum at_rc ctl_encode_simple(struct at_buf *out, uint16_t type,
     uint32_t cookie, struct at_err *err);
 AT_MUST_CHECK enum at_rc ctl_encode_text_reply(struct at_buf *out, uint16_t type,
     uint32_t cookie, const struct ctl_text_reply *r, struct at_err *err);
+AT_MUST_CHECK enum at_rc ctl_encode_view(struct at_buf *out, uint32_t cookie,
+    const struct ctl_view *v, struct at_err *err);
+AT_MUST_CHECK enum at_rc ctl_encode_view_reply(struct at_buf *out, uint32_t cookie,
+    const struct ctl_view_reply *r, struct at_err *err);
 
 /*
  * Decoders read one whole message from in (from its read cursor).  The
@@ -203,6 +254,10 @@ AT_MUST_CHECK enum at_rc ctl_decode_query_reply(struct at_buf *in,
     struct ctl_query_reply *r, struct at_err *err);
 AT_MUST_CHECK enum at_rc ctl_decode_text_reply(struct at_buf *in,
     struct ctl_text_reply *r, struct at_err *err);
+AT_MUST_CHECK enum at_rc ctl_decode_view(struct at_buf *in, struct ctl_view *v,
+    struct at_err *err);
+AT_MUST_CHECK enum at_rc ctl_decode_view_reply(struct at_buf *in,
+    struct ctl_view_reply *r, struct at_err *err);
 
 /* A message with no body (CTL_ADDR, CTL_STATUS, CTL_REFRESH): checks it is empty. */
 AT_MUST_CHECK enum at_rc ctl_decode_empty(struct at_buf *in, struct at_err *err);

@@ -336,3 +336,48 @@ attlsd_conntab_format_user(struct attlsd_conntab *t, const char *userid, struct 
 	(void)pthread_mutex_unlock(&t->lock);
 	return rc;
 }
+
+enum at_rc
+attlsd_conntab_snapshot(struct attlsd_conntab *t, struct attlsd_conn_info **out, size_t *n)
+{
+	struct attlsd_conn_info *v = NULL;
+	struct attlsd_conn *c;
+	size_t i = 0;
+
+	*out = NULL;
+	*n = 0;
+	(void)pthread_mutex_lock(&t->lock);
+	if (t->count > 0) {
+		v = calloc(t->count, sizeof(*v));
+		if (v == NULL) {
+			(void)pthread_mutex_unlock(&t->lock);
+			return AT_E_NOMEM;
+		}
+	}
+	for (c = t->head; c != NULL && i < t->count; c = c->next, i++) {
+		struct attlsd_conn_info *e = &v[i];
+
+		e->addrs = c->addrs;
+		e->generation = c->gen->id;
+		e->to_peer = c->to_peer;
+		e->from_peer = c->from_peer;
+		e->id = c->id;
+		e->cipher = c->cipher;
+		e->dir = c->dir;
+		(void)snprintf(e->state, sizeof(e->state), "%s", state_name(c->state));
+		(void)snprintf(e->jobname, sizeof(e->jobname), "%s", c->jobname);
+		(void)snprintf(e->userid, sizeof(e->userid), "%s", c->userid);
+		(void)snprintf(e->mapped_user, sizeof(e->mapped_user), "%s", c->mapped_user);
+		(void)snprintf(e->protocol, sizeof(e->protocol), "%s", c->protocol);
+		copy_name(e->rule, c->rule->name);
+		copy_name(e->group_action, c->rule->actions->group_name);
+		copy_name(e->env_action, c->rule->actions->env_name);
+		copy_name(e->conn_action, c->rule->actions->conn_name);
+		(void)snprintf(e->peer_subject, sizeof(e->peer_subject), "%s",
+		    c->peer_subject != NULL ? c->peer_subject : "");
+	}
+	(void)pthread_mutex_unlock(&t->lock);
+	*out = v;
+	*n = i;
+	return AT_OK;
+}

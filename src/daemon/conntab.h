@@ -132,6 +132,34 @@ AT_MUST_CHECK enum at_rc attlsd_conntab_format(struct attlsd_conntab *t, struct 
 AT_MUST_CHECK enum at_rc attlsd_conntab_format_user(struct attlsd_conntab *t,
     const char *userid, struct at_buf *out);
 
+/* What the netstat view shows of one protected connection. */
+struct attlsd_conn_info {
+	struct ctl_addrs addrs;
+	uint64_t generation;
+	uint64_t to_peer, from_peer;
+	uint32_t id;
+	uint16_t cipher;
+	uint8_t dir;
+	char state[16];
+	char jobname[CTL_NAME_MAX + 1];
+	char userid[16];
+	char mapped_user[16];
+	char protocol[16];
+	char rule[CTL_NAME_MAX + 1];
+	char group_action[CTL_NAME_MAX + 1];
+	char env_action[CTL_NAME_MAX + 1];
+	char conn_action[CTL_NAME_MAX + 1];
+	char peer_subject[256];
+};
+
+/*
+ * A copy of every connection in the table, taken under its lock: *out is
+ * a new array of *n entries the caller frees (NULL when the table is
+ * empty).  Returns AT_OK or AT_E_NOMEM.
+ */
+AT_MUST_CHECK enum at_rc attlsd_conntab_snapshot(struct attlsd_conntab *t,
+    struct attlsd_conn_info **out, size_t *n);
+
 /* "192.168.17.220..2445" style text of one side of addrs. */
 void attlsd_addr_text(const struct ctl_addrs *a, bool local, char *out, size_t outsz);
 

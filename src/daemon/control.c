@@ -30,6 +30,7 @@
 #include "ctl/proto.h"
 #include "daemon/ezd.h"
 #include "daemon/log.h"
+#include "daemon/views.h"
 #include "engine/ktls.h"
 #include "engine/sesscache.h"
 #include "engine/tlsctx.h"
@@ -83,9 +84,12 @@ out_free(struct attlsd_out *o)
 	at_buf_free(&o->msg);
 }
 
+static void view_forget(const struct attlsd_client *cl);
+
 void
 attlsd_control_discard(struct attlsd_client *cl)
 {
+	view_forget(cl);
 	while (cl->qlen > 0) {
 		out_free(&cl->out[cl->qhead]);
 		cl->qhead = (cl->qhead + 1) % ATTLSD_CLIENT_QUEUE;
@@ -888,6 +892,183 @@ serve_text(struct attlsd *d, struct attlsd_client *cl, uint16_t type, uint32_t c
 	return ok;
 }
 
+/*
+ * The operator's views (CTL_VIEW).  A view is rendered once, when a client
+ * asks for it, and kept for that client until it has read the last part,
+ * asks for another, or goes; it is sent in parts no longer than a
+ * message.  Only the control thread touches these.  What all unfinished
+ * views may hold together is capped, so clients that never read their
+ * views cannot make the daemon hold unbounded memory.
+ */
+#define VIEW_MAX ((size_t)64 << 20)
+#define VIEW_HELD_MAX ((size_t)256 << 20)
+
+struct view_snap {
+	uint64_t serial;      /* the client it belongs to */
+	uint64_t id;
+	uint64_t generation;
+	int errnum;
+	struct at_buf text;
+};
+
+static struct view_snap *view_snaps[ATTLSD_MAX_CLIENTS];
+static uint64_t view_next_id = 1;
+static size_t view_held;
+
+static void
+view_drop(size_t slot)
+{
+	struct view_snap *s = view_snaps[slot];
+
+	if (s == NULL)
+		return;
+	view_held -= s->text.len;
+	at_buf_free(&s->text);
+	free(s);
+	view_snaps[slot] = NULL;
+}
+
+static void
+view_forget(const struct attlsd_client *cl)
+{
+	if (cl->slot < ATTLSD_MAX_CLIENTS)
+		view_drop(cl->slot);
+}
+
+/*
+ * Who may read the installed policy (pasearch, explain --installed): root,
+ * the daemon's user, and a user with READ to the SERVAUTH profile
+ * protecting EZB.PAGENT.sysname.tcpname.TTLS, as z/OS guards pasearch.
+ * The policy names key rings, ports and users, so with no profile, no
+ * database or an error, nobody else may: it fails closed.
+ */
+static bool
+may_read_policy(struct attlsd *d, struct attlsd_client *cl, char *res, size_t ressz)
+{
+	struct saf_decision dec;
+	struct at_err err;
+	char ns[128];
+
+	if (attlsd_netstat_resource(ns, sizeof(ns)) != AT_OK ||
+	    strncmp(ns, "EZB.NETSTAT.", 12) != 0)
+		(void)snprintf(ns, sizeof(ns), "EZB.NETSTAT.*.*.TTLS");
+	(void)snprintf(res, ressz, "EZB.PAGENT.%s", ns + 12);
+	if (cl->uid == 0 || cl->uid == geteuid())
+		return true;
+	if (d->db == NULL)
+		return false;
+	if (saf_check_access(d->db, cl->userid, "SERVAUTH", res, SAF_ACC_READ, &dec,
+	    &err) != AT_OK) {
+		attlsd_log(LOG_WARNING, false, "attlsd: checking %s for %s: %s", res,
+		    cl->userid, err.msg);
+		return false;
+	}
+	return dec.result == SAF_ALLOWED;
+}
+
+/* Renders a new view for cl into a snapshot; false only without memory. */
+static bool
+view_new(struct attlsd *d, struct attlsd_client *cl, const struct ctl_view *v)
+{
+	struct attlsd_view_scope scope;
+	struct view_snap *s;
+	struct at_err err;
+	char res[160], note[300];
+	enum at_rc rc = AT_OK;
+
+	view_drop(cl->slot);
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return false;
+	s->serial = cl->serial;
+	s->id = view_next_id++;
+	s->generation = d->gen->id;
+	at_buf_init(&s->text, VIEW_MAX);
+	at_err_clear(&err);
+	memset(&scope, 0, sizeof(scope));
+	if (view_held >= VIEW_HELD_MAX) {
+		s->errnum = EAGAIN;
+		rc = at_buf_printf(&s->text, "attlsd holds too many unfinished views; "
+		    "try again\n");
+	} else if (v->kind != CTL_VIEW_NETSTAT) {
+		if (!may_read_policy(d, cl, res, sizeof(res))) {
+			s->errnum = EACCES;
+			rc = at_buf_printf(&s->text, "%s may not see the installed policy: it "
+			    "needs READ to SERVAUTH %s\n", cl->userid, res);
+		} else {
+			rc = attlsd_view_render(d, v, &scope, &s->text, &s->errnum, &err);
+		}
+	} else {
+		if (attlsd_netstat_resource(res, sizeof(res)) != AT_OK)
+			(void)snprintf(res, sizeof(res), "EZB.NETSTAT.*.*.TTLS");
+		scope.all = may_see_all(d, cl);
+		scope.uid = cl->uid;
+		(void)snprintf(note, sizeof(note), "showing the connections of uid %lu (%s) "
+		    "only (READ to SERVAUTH %s shows all)", (unsigned long)cl->uid,
+		    cl->userid, res);
+		scope.note = note;
+		rc = attlsd_view_render(d, v, &scope, &s->text, &s->errnum, &err);
+	}
+	if (rc != AT_OK) {
+		/* Never a cut view: say why there is none. */
+		at_buf_reset(&s->text);
+		s->errnum = rc == AT_E_TOOBIG ? E2BIG : rc == AT_E_NOMEM ? ENOMEM : EIO;
+		if (at_buf_printf(&s->text, "attlsd cannot render the view: %s\n",
+		    rc == AT_E_TOOBIG ? "it is longer than 64 MiB" : err.msg) != AT_OK)
+			at_buf_reset(&s->text);
+	}
+	view_held += s->text.len;
+	view_snaps[cl->slot] = s;
+	return true;
+}
+
+static bool
+serve_view(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32_t cookie)
+{
+	struct ctl_view_reply r = { 0 };
+	struct view_snap *s;
+	struct ctl_view v;
+	struct at_buf out;
+	struct at_err err;
+	bool ok;
+
+	if (ctl_decode_view(in, &v, &err) != AT_OK || cl->slot >= ATTLSD_MAX_CLIENTS) {
+		attlsd_log(LOG_WARNING, false, "attlsd: refusing a malformed view request from "
+		    "pid %ld: %s", (long)cl->pid, err.msg);
+		return false;
+	}
+	if (v.snapshot == 0 && !view_new(d, cl, &v))
+		return false;
+	s = view_snaps[cl->slot];
+	at_buf_init(&out, CTL_MSG_MAX);
+	if (s == NULL || s->serial != cl->serial || s->text.data == NULL ||
+	    (v.snapshot != 0 && s->id != v.snapshot) || v.offset > s->text.len) {
+		/* Another view was asked for since, or the part does not exist:
+		 * never mix two snapshots. */
+		r.errnum = ESTALE;
+		r.text = "attlsd no longer holds that view; ask for it again\n";
+		r.text_len = (uint32_t)strlen(r.text);
+		r.total = r.text_len;
+	} else {
+		size_t left = s->text.len - v.offset;
+
+		r.errnum = s->errnum;
+		r.generation = s->generation;
+		r.snapshot = s->id;
+		r.total = (uint32_t)s->text.len;
+		r.offset = v.offset;
+		r.text = (const char *)s->text.data + v.offset;
+		r.text_len = (uint32_t)(left < CTL_VIEW_PART ? left : CTL_VIEW_PART);
+	}
+	ok = ctl_encode_view_reply(&out, cookie, &r, &err) == AT_OK &&
+	    reply(d, cl, &out, NULL, 0) == AT_OK;
+	if (s != NULL && s->serial == cl->serial && r.snapshot == s->id &&
+	    (size_t)r.offset + r.text_len == s->text.len)
+		view_drop(cl->slot); /* the last part went */
+	at_buf_free(&out);
+	return ok;
+}
+
 bool
 attlsd_control_serve(struct attlsd *d, struct attlsd_client *cl)
 {
@@ -941,6 +1122,9 @@ attlsd_control_serve(struct attlsd *d, struct attlsd_client *cl)
 	case CTL_STATUS:
 	case CTL_REFRESH:
 		ok = ctl_decode_empty(&in, &err) == AT_OK && serve_text(d, cl, h.type, h.cookie);
+		break;
+	case CTL_VIEW:
+		ok = serve_view(d, cl, &in, h.cookie);
 		break;
 	default:
 		attlsd_log(LOG_WARNING, false, "attlsd: pid %ld sent unknown request %u",

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -95,6 +96,7 @@ attlsd_gen_load(const struct policy_load_opts *opts, uint64_t id, struct attlsd_
 	if (g == NULL)
 		return at_err_setx(err, AT_E_NOMEM, "out of memory");
 	g->id = id;
+	g->installed = time(NULL);
 	g->refs = 1;
 	g->next_envid = 1;
 	if (pthread_mutex_init(&g->lock, NULL) != 0) {

@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <openssl/ssl.h>
 
@@ -43,6 +44,7 @@ struct attlsd_env {
 
 struct attlsd_gen {
 	uint64_t id;
+	time_t installed;           /* when it was loaded (the pasearch view) */
 	struct policy_set *set;
 	struct policy_matcher *matcher;
 	uint32_t *grpids;           /* by rule order: see attlsd_gen_grpid */

@@ -122,6 +122,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct ctl_query q;
 		struct ctl_query_reply qr;
 		struct ctl_text_reply tr;
+		struct ctl_view v;
+		struct ctl_view_reply vr;
 	} u;
 	struct at_buf in;
 	struct ctl_hdr h;
@@ -151,6 +153,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case CTL_QUERY_REPLY: rc = ctl_decode_query_reply(&in, &u.qr, &err); break;
 	case CTL_STATUS_REPLY:
 	case CTL_REFRESH_REPLY: rc = ctl_decode_text_reply(&in, &u.tr, &err); break;
+	case CTL_VIEW: rc = ctl_decode_view(&in, &u.v, &err); break;
+	case CTL_VIEW_REPLY: rc = ctl_decode_view_reply(&in, &u.vr, &err); break;
 	default: rc = ctl_decode_empty(&in, &err); break;
 	}
 	(void)rc;

@@ -52,6 +52,8 @@ decode_as(const struct at_buf *msg, size_t len, uint16_t type, void *out)
 		case CTL_ADDR_REPLY: rc = ctl_decode_addr_reply(&in, out, &err); break;
 		case CTL_QUERY: rc = ctl_decode_query(&in, out, &err); break;
 		case CTL_QUERY_REPLY: rc = ctl_decode_query_reply(&in, out, &err); break;
+		case CTL_VIEW: rc = ctl_decode_view(&in, out, &err); break;
+		case CTL_VIEW_REPLY: rc = ctl_decode_view_reply(&in, out, &err); break;
 		default: rc = ctl_decode_text_reply(&in, out, &err); break;
 		}
 	}
@@ -72,6 +74,8 @@ refuse_damaged(const struct at_buf *msg, uint16_t type)
 		struct ctl_query q;
 		struct ctl_query_reply qr;
 		struct ctl_text_reply tr;
+		struct ctl_view v;
+		struct ctl_view_reply vr;
 	} u;
 	struct at_buf longer;
 	size_t cut;
@@ -183,6 +187,72 @@ test_other_round_trips(void **state)
 	at_buf_free(&b);
 }
 
+/*
+ * A view request and its parts round-trip; a part claiming to lie beyond
+ * the view's length, an unknown view or unknown flags are refused.
+ */
+static void
+test_view_round_trip(void **state)
+{
+	struct ctl_view v, back;
+	struct ctl_view_reply r = { 0, 7, 42, 100000, 65000, "part two", 8 }, rback;
+	struct at_buf b;
+	struct at_err err;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	v.kind = CTL_VIEW_NETSTAT;
+	v.flags = CTL_VIEW_JSON;
+	v.snapshot = 42;
+	v.offset = 65000;
+	v.dir = CTL_DIR_INBOUND;
+	v.addrs.family = 2;
+	v.addrs.lport = 2445;
+	v.now = 1700000000;
+	v.port = 443;
+	memcpy(v.job, "DSN2DIST", 9);
+	memcpy(v.user, "OPER1", 6);
+	memcpy(v.rule, "Db2*", 5);
+	at_buf_init(&b, CTL_MSG_MAX);
+	assert_int_equal(ctl_encode_view(&b, 9, &v, &err), AT_OK);
+	assert_int_equal(decode_as(&b, b.len, CTL_VIEW, &back), AT_OK);
+	assert_int_equal(back.kind, CTL_VIEW_NETSTAT);
+	assert_int_equal(back.flags, CTL_VIEW_JSON);
+	assert_true(back.snapshot == 42 && back.offset == 65000 && back.now == 1700000000);
+	assert_int_equal(back.port, 443);
+	assert_int_equal(back.addrs.lport, 2445);
+	assert_string_equal(back.job, "DSN2DIST");
+	assert_string_equal(back.user, "OPER1");
+	assert_string_equal(back.rule, "Db2*");
+	refuse_damaged(&b, CTL_VIEW);
+
+	v.kind = 9;
+	at_buf_reset(&b);
+	assert_int_equal(ctl_encode_view(&b, 9, &v, &err), AT_OK);
+	assert_int_not_equal(decode_as(&b, b.len, CTL_VIEW, &back), AT_OK);
+	v.kind = CTL_VIEW_POLICY;
+	v.flags = 0x80;
+	at_buf_reset(&b);
+	assert_int_equal(ctl_encode_view(&b, 9, &v, &err), AT_OK);
+	assert_int_not_equal(decode_as(&b, b.len, CTL_VIEW, &back), AT_OK);
+
+	at_buf_reset(&b);
+	assert_int_equal(ctl_encode_view_reply(&b, 10, &r, &err), AT_OK);
+	assert_int_equal(decode_as(&b, b.len, CTL_VIEW_REPLY, &rback), AT_OK);
+	assert_true(rback.generation == 7 && rback.snapshot == 42);
+	assert_int_equal(rback.total, 100000);
+	assert_int_equal(rback.offset, 65000);
+	assert_int_equal(rback.text_len, 8);
+	refuse_damaged(&b, CTL_VIEW_REPLY);
+
+	/* A part that would end past the view's length. */
+	r.offset = 99995;
+	at_buf_reset(&b);
+	assert_int_equal(ctl_encode_view_reply(&b, 10, &r, &err), AT_OK);
+	assert_int_not_equal(decode_as(&b, b.len, CTL_VIEW_REPLY, &rback), AT_OK);
+	at_buf_free(&b);
+}
+
 static void
 test_bad_headers(void **state)
 {
@@ -267,6 +337,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_map_round_trip),
 		cmocka_unit_test(test_other_round_trips),
+		cmocka_unit_test(test_view_round_trip),
 		cmocka_unit_test(test_bad_headers),
 		cmocka_unit_test(test_fds_travel),
 	};
