@@ -1,0 +1,180 @@
+# secondarymap_test.sh - SecondaryMap On: an FTP client that speaks plain
+# FTP (curl ftp://) reaches an implicit-FTPS server (vsftpd) through attls.
+# The rule covers only the control port; the data connections, passive
+# and active, go to or come from ports no rule names and must get the
+# control connection's rule and environment, or vsftpd (which demands TLS
+# on data connections) refuses them.  With SecondaryMap Off they are not
+# protected, and the download fails: the data would have gone out in
+# cleartext.
+set -u
+. "$ATTLS_SOURCE_DIR/tests/cli/lib.sh"
+
+B=$ATTLS_BIN/../..
+D=$ATTLS_TMP
+export ATTLS_SOCKET="$D/attlsd.sock"
+unset ATTLS_REQUIRE ATTLS_JOBNAME || true
+
+VSFTPD=$(command -v vsftpd || ls /usr/sbin/vsftpd 2>/dev/null || :)
+if [ -z "$VSFTPD" ] || ! command -v curl > /dev/null; then
+	echo "vsftpd or curl is not installed (apt-get install vsftpd curl): not run"
+	exit 77
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "vsftpd's anonymous login needs root (it chroots): not run"
+	exit 77
+fi
+if nm -D "$B/src/shim/libattls.so" 2>/dev/null | grep -q __asan_init; then
+	echo "not run here: curl under a sanitizer-built shim (curl has no sanitizer runtime)"
+	exit 77
+fi
+
+make_pki "$D"
+cp "$D/ca.pem" "$D/client-ring.pem"
+mkdir -p "$D/root" "$D/empty"
+chmod 0755 "$D" "$D/root"
+printf 'the data connection carried this\n' > "$D/root/file.txt"
+
+# policy SECMAP: the control-port rule, SecondaryMap On or Off.
+policy() {
+	cat <<POLICY
+TTLSRule FtpControl
+{
+  RemoteAddr 127.0.0.1
+  RemotePortRange $port
+  Jobname FTPCLI
+  Direction Outbound
+  Priority 100
+  TTLSGroupActionRef grp
+  TTLSEnvironmentActionRef cltenv
+  TTLSConnectionActionRef conn
+}
+TTLSGroupAction grp
+{
+  TTLSEnabled On
+  Trace 7
+}
+TTLSEnvironmentAction cltenv
+{
+  HandshakeRole Client
+  TTLSKeyringParms
+  {
+    Keyring $D/client-ring.pem
+  }
+  TTLSEnvironmentAdvancedParms
+  {
+    HostReferenceIdDNS localhost
+  }
+}
+TTLSConnectionAction conn
+{
+  TTLSConnectionAdvancedParms
+  {
+    SecondaryMap $1
+  }
+}
+POLICY
+}
+
+# vsftpd on a port of its own: implicit TLS on the control connection, TLS
+# demanded on every data connection, passive ports just above.
+vs=
+start_vsftpd() {
+	try=0
+	while [ $try -lt 20 ]; do
+		port=$((20000 + ($$ * 7 + try * 131) % 30000))
+		cat > "$D/vsftpd.conf" <<CONF
+listen=YES
+listen_address=127.0.0.1
+listen_port=$port
+background=NO
+anonymous_enable=YES
+local_enable=NO
+anon_root=$D/root
+no_anon_password=YES
+ssl_enable=YES
+implicit_ssl=YES
+allow_anon_ssl=YES
+force_anon_data_ssl=YES
+force_anon_logins_ssl=YES
+require_ssl_reuse=NO
+ssl_ciphers=HIGH
+rsa_cert_file=$D/srv.crt
+rsa_private_key_file=$D/srv.key
+pasv_enable=YES
+pasv_min_port=$((port + 1))
+pasv_max_port=$((port + 8))
+port_enable=YES
+connect_from_port_20=NO
+seccomp_sandbox=NO
+isolate=NO
+isolate_network=NO
+secure_chroot_dir=$D/empty
+data_connection_timeout=10
+CONF
+		"$VSFTPD" "$D/vsftpd.conf" > "$D/vsftpd.out" 2>&1 &
+		vs=$!
+		i=0
+		while [ $i -lt 50 ] && kill -0 $vs 2>/dev/null; do
+			if timeout 5 openssl s_client -connect "127.0.0.1:$port" -brief \
+			    < /dev/null 2>&1 | grep -q '220 '; then
+				return 0
+			fi
+			i=$((i + 1)); sleep 0.1
+		done
+		kill $vs 2>/dev/null; wait $vs 2>/dev/null
+		vs=
+		try=$((try + 1))
+	done
+	cat "$D/vsftpd.out"
+	echo "vsftpd did not start"
+	exit 1
+}
+
+daemon=
+trap 'st=$?; kill $daemon $vs 2>/dev/null || :; wait 2>/dev/null || :; exit $st' EXIT
+start_vsftpd
+
+# curl is a plain FTP client here; PROT P tells vsftpd that data
+# connections are protected, which attls makes true.
+ftp_get() {
+	timeout 60 attls run -j FTPCLI -- curl -sS -m 30 -Q "PBSZ 0" -Q "PROT P" "$@"
+}
+
+# 1. SecondaryMap On: passive and active data connections are protected.
+policy On > "$D/policy"
+start_attlsd "$D/policy" "$D/attlsd.log"
+expect_ok "passive download" ftp_get "ftp://127.0.0.1:$port/file.txt"
+expect_out "passive: the file arrived" '^the data connection carried this$'
+expect_ok "passive listing" ftp_get "ftp://127.0.0.1:$port/"
+expect_out "passive: the listing arrived" 'file\.txt'
+expect_ok "active download" ftp_get -P 127.0.0.1 "ftp://127.0.0.1:$port/file.txt"
+expect_out "active: the file arrived" '^the data connection carried this$'
+cp "$D/attlsd.log" "$out"
+expect_out "the log names the secondary mapping" \
+	'CONNID [0-9A-F]{8} mapped to rule FtpControl as a secondary connection of CONNID [0-9A-F]{8} \(SecondaryMap On\)'
+# Each data connection has its own EZD1281I line, with the control rule.
+n=$(grep 'EZD1281I TTLS Map .* RULE: FtpControl' "$D/attlsd.log" |
+	grep -vc "REMOTE: 127\.0\.0\.1\.\.$port ")
+[ "$n" -ge 3 ] && ok || bad "EZD1281I for three data connections under FtpControl, log has $n"
+n=$(grep -c 'as a secondary connection of' "$D/attlsd.log")
+[ "$n" -ge 3 ] && ok || bad "three data connections mapped as secondary, log has $n"
+
+kill $daemon; wait $daemon 2>/dev/null; daemon=
+
+# 2. SecondaryMap Off: the data connection is not protected; vsftpd
+# refuses cleartext data, so the download fails and nothing arrives.
+policy Off > "$D/policy"
+start_attlsd "$D/policy" "$D/attlsd.log"
+if ftp_get "ftp://127.0.0.1:$port/file.txt" > "$D/off.out" 2>&1; then
+	cp "$D/off.out" "$out"; bad "SecondaryMap Off: the download succeeded"
+else
+	ok
+fi
+cp "$D/off.out" "$out"
+expect_no_out "SecondaryMap Off: no file" 'the data connection carried this'
+cp "$D/attlsd.log" "$out"
+expect_no_out "SecondaryMap Off: no secondary mapping" 'as a secondary connection of'
+expect_out "SecondaryMap Off: the control connection was protected" \
+	'EZD1281I TTLS Map .* RULE: FtpControl'
+
+finish
