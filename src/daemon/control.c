@@ -314,7 +314,7 @@ remember_primary(struct attlsd *d, const struct attlsd_client *cl, struct attlsd
 	    c->addrs.raddr) != NULL)
 		return;
 	if (attlsd_secmap_add(&d->secmap, &d->table, g, rule, c->app_ino, c->id, cl->pid,
-	    cl->uid, c->addrs.laddr, c->addrs.raddr) != AT_OK)
+	    cl->uid, c->addrs.laddr, c->addrs.raddr, c->addrs.rport) != AT_OK)
 		attlsd_log(LOG_ERR, false, "attlsd: CONNID %08X: no memory to remember it for "
 		    "SecondaryMap; its secondary connections match no rule", c->id);
 }
@@ -337,6 +337,26 @@ secondary_of(struct attlsd *d, const struct attlsd_client *cl, const struct ctl_
 	if (e == NULL || (rule != NULL && rule->priority >= e->rule->priority))
 		return NULL;
 	return e;
+}
+
+/*
+ * The server whose session a client end offers: for a secondary, the
+ * primary's, as FTPS servers expect a data connection to resume the
+ * control connection's session (vsftpd refuses one that does not).
+ */
+static struct ctl_addrs
+resume_with(struct attlsd *d, const struct attlsd_client *cl,
+    const struct policy_rule *rule, const struct ctl_addrs *addrs)
+{
+	const struct attlsd_secmap_ent *e = NULL;
+	struct ctl_addrs r = *addrs;
+
+	if (rule->actions->secondary_map && d->secmap.n > 0)
+		e = attlsd_secmap_find(&d->secmap, &d->table, cl->pid, cl->uid, addrs->laddr,
+		    addrs->raddr);
+	if (e != NULL && e->rule == rule)
+		r.rport = e->rport;
+	return r;
 }
 
 /* ---- end of SecondaryMap ------------------------------------------------ */
@@ -461,8 +481,11 @@ no_env:
 		ezd_conn_error(c, 6001, "Initial Handshake", err.msg);
 		goto refuse;
 	}
-	if (a->role == POLICY_ROLE_CLIENT)
-		offer_session(ssl, addrs);
+	if (a->role == POLICY_ROLE_CLIENT) {
+		struct ctl_addrs server = resume_with(d, cl, rule, addrs);
+
+		offer_session(ssl, &server);
+	}
 	/* Reading ahead takes a burst of records in one read() instead of
 	 * two per record (header, then body; engine_tls_stream), and kernel
 	 * TLS takes the records out of attlsd altogether.  Neither under

@@ -46,7 +46,7 @@ sweep(struct attlsd_secmap *s, struct attlsd_conntab *t)
 enum at_rc
 attlsd_secmap_add(struct attlsd_secmap *s, struct attlsd_conntab *t, struct attlsd_gen *g,
     const struct policy_rule *rule, ino_t app_ino, uint32_t conn_id, pid_t pid, uid_t uid,
-    const uint8_t laddr[16], const uint8_t raddr[16])
+    const uint8_t laddr[16], const uint8_t raddr[16], uint16_t rport)
 {
 	struct attlsd_secmap_ent *e;
 
@@ -72,6 +72,7 @@ attlsd_secmap_add(struct attlsd_secmap *s, struct attlsd_conntab *t, struct attl
 	e->uid = uid;
 	memcpy(e->laddr, laddr, 16);
 	memcpy(e->raddr, raddr, 16);
+	e->rport = rport;
 	return AT_OK;
 }
 

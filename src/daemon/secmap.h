@@ -33,6 +33,7 @@ struct attlsd_secmap_ent {
 	uid_t uid;
 	uint8_t laddr[16];
 	uint8_t raddr[16];
+	uint16_t rport;                  /* the primary's partner port */
 };
 
 struct attlsd_secmap {
@@ -48,7 +49,7 @@ struct attlsd_secmap {
  */
 AT_MUST_CHECK enum at_rc attlsd_secmap_add(struct attlsd_secmap *s, struct attlsd_conntab *t,
     struct attlsd_gen *g, const struct policy_rule *rule, ino_t app_ino, uint32_t conn_id,
-    pid_t pid, uid_t uid, const uint8_t laddr[16], const uint8_t raddr[16]);
+    pid_t pid, uid_t uid, const uint8_t laddr[16], const uint8_t raddr[16], uint16_t rport);
 
 /*
  * The live primary of process pid (user uid) between local address laddr
