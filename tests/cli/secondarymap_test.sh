@@ -48,6 +48,16 @@ TTLSRule FtpControl
   TTLSEnvironmentActionRef cltenv
   TTLSConnectionActionRef conn
 }
+TTLSRule OtherTls
+{
+  RemoteAddr 127.0.0.1
+  RemotePortRange $port
+  Jobname OTHERJ
+  Direction Outbound
+  Priority 90
+  TTLSGroupActionRef grp
+  TTLSEnvironmentActionRef cltenv
+}
 TTLSGroupAction grp
 {
   TTLSEnabled On
@@ -160,6 +170,37 @@ n=$(grep 'EZD1281I TTLS Map .* RULE: FtpControl' "$D/attlsd.log" |
 [ "$n" -ge 3 ] && ok || bad "EZD1281I for three data connections under FtpControl, log has $n"
 n=$(grep -c 'as a secondary connection of' "$D/attlsd.log")
 [ "$n" -ge 3 ] && ok || bad "three data connections mapped as secondary, log has $n"
+
+# 2. The mapping belongs to the process that made the primary.  While an
+# FTPCLI process holds its protected control connection, another process
+# (OTHERJ) makes its own protected control connection to the same server
+# under rule OtherTls, which has no SecondaryMap.  Its data connection is
+# asked about (the summary says secondary mapping is on, and the process
+# has a protected connection between the same addresses) but is nobody's
+# secondary: it stays in cleartext, and vsftpd refuses it.  Borrowing the
+# other process's primary would have made the listing work.
+maps=$(grep -c 'EZD1281I.* RULE: FtpControl' "$D/attlsd.log")
+sleep 8 | timeout 20 attls run -j FTPCLI -- curl -sS -m 6 "telnet://127.0.0.1:$port" \
+	> "$D/primary.out" 2>&1 &
+hold=$!
+i=0
+until [ "$(grep -c 'EZD1281I.* RULE: FtpControl' "$D/attlsd.log")" -gt "$maps" ]; do
+	i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.05
+done
+if timeout 30 attls run -j OTHERJ -- curl -sS -m 15 -Q "PBSZ 0" -Q "PROT P" \
+    "ftp://127.0.0.1:$port/" > "$D/other.out" 2>&1; then
+	cp "$D/other.out" "$out"; bad "another process's data connection borrowed the primary"
+else
+	ok
+fi
+cp "$D/other.out" "$out"
+expect_no_out "another process: no listing" 'file\.txt'
+wait $hold 2>/dev/null
+cp "$D/attlsd.log" "$out"
+expect_out "another process: its control connection under its own rule" \
+	'EZD1281I TTLS Map .* JOBNAME: OTHERJ .* RULE: OtherTls'
+n2=$(grep -c 'as a secondary connection of' "$D/attlsd.log")
+[ "$n2" -eq "$n" ] && ok || bad "a connection of another process was mapped as secondary"
 
 kill $daemon; wait $daemon 2>/dev/null; daemon=
 
