@@ -34,8 +34,27 @@ mkdir -p "$D/root" "$D/empty"
 chmod 0755 "$D" "$D/root"
 printf 'the data connection carried this\n' > "$D/root/file.txt"
 
-# policy SECMAP: the control-port rule, SecondaryMap On or Off.
+# policy SECMAP [DATAPRIO]: the control-port rule, SecondaryMap On or Off;
+# with DATAPRIO, also a rule of that priority for the passive ports that
+# leaves them in cleartext (TTLSEnabled Off).
 policy() {
+	if [ $# -gt 1 ]; then
+		cat <<POLICY
+TTLSRule FtpDataClear
+{
+  RemoteAddr 127.0.0.1
+  RemotePortRange $((port + 1))-$((port + 8))
+  Jobname FTPCLI
+  Direction Outbound
+  Priority $2
+  TTLSGroupActionRef off
+}
+TTLSGroupAction off
+{
+  TTLSEnabled Off
+}
+POLICY
+	fi
 	cat <<POLICY
 TTLSRule FtpControl
 {
@@ -204,7 +223,27 @@ n2=$(grep -c 'as a secondary connection of' "$D/attlsd.log")
 
 kill $daemon; wait $daemon 2>/dev/null; daemon=
 
-# 2. SecondaryMap Off: the data connection is not protected; vsftpd
+# 3. A rule of the data connection's own decides when its priority is not
+# lower than the primary's rule (z/OS maps a secondary only over a
+# lower-priority rule): at 100 it leaves the data in cleartext, which
+# vsftpd refuses; at 99 the secondary mapping wins.
+policy On 100 > "$D/policy"
+start_attlsd "$D/policy" "$D/attlsd.log"
+if ftp_get "ftp://127.0.0.1:$port/file.txt" > "$D/prio.out" 2>&1; then
+	cp "$D/prio.out" "$out"; bad "own rule of equal priority: the secondary mapping won"
+else
+	ok
+fi
+cp "$D/attlsd.log" "$out"
+expect_no_out "own rule of equal priority: no secondary" 'as a secondary connection of'
+kill $daemon; wait $daemon 2>/dev/null; daemon=
+policy On 99 > "$D/policy"
+start_attlsd "$D/policy" "$D/attlsd.log"
+expect_ok "own rule of lower priority: secondary wins" ftp_get "ftp://127.0.0.1:$port/file.txt"
+expect_out "own rule of lower priority: the file arrived" '^the data connection carried this$'
+kill $daemon; wait $daemon 2>/dev/null; daemon=
+
+# 4. SecondaryMap Off: the data connection is not protected; vsftpd
 # refuses cleartext data, so the download fails and nothing arrives.
 policy Off > "$D/policy"
 start_attlsd "$D/policy" "$D/attlsd.log"
