@@ -174,6 +174,13 @@ ftp_get() {
 # 1. SecondaryMap On: passive and active data connections are protected.
 policy On > "$D/policy"
 start_attlsd "$D/policy" "$D/attlsd.log"
+expect_ok "explain: a data port" attls policy explain "$D/policy" --direction out \
+	--local 127.0.0.1:40000 --remote "127.0.0.1:$((port + 1))" --job FTPCLI
+expect_out "explain: no rule of its own" '^rule: none \(cleartext\)$'
+expect_out "explain: but maybe a secondary" '^secondary: FtpControl instead, when the same process'
+expect_ok "explain: the control port" attls policy explain "$D/policy" --direction out \
+	--local 127.0.0.1:40000 --remote "127.0.0.1:$port" --job FTPCLI
+expect_no_out "explain: the winner is no secondary" '^secondary:'
 expect_ok "passive download" ftp_get "ftp://127.0.0.1:$port/file.txt"
 expect_out "passive: the file arrived" '^the data connection carried this$'
 expect_ok "passive listing" ftp_get "ftp://127.0.0.1:$port/"
