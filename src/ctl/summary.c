@@ -80,6 +80,7 @@ ctl_summary_parse(const void *data, size_t len, struct ctl_summary *s, struct at
 			return rc;
 	}
 	s->generation = (uint64_t)be32(p + 16) << 32 | be32(p + 20);
+	s->flags = be16(p + 10);
 	s->nrec = nrec;
 	s->in_bits = p + CTL_SUMMARY_HDR_LEN;
 	s->out_bits = p + CTL_SUMMARY_HDR_LEN + CTL_SUMMARY_BITMAP_LEN;

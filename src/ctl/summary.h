@@ -13,7 +13,11 @@
  * File format, version 1, integers big-endian:
  *
  *   0      magic "ATLSSUMM" (8 bytes)
- *   8      version u16 (1), flags u16 (0)
+ *   8      version u16 (1), flags u16: 1 = some enabled rule has
+ *          SecondaryMap On (ApplicationControlled Off), so a connection no
+ *          record covers may still be a secondary one (other bits 0; a
+ *          reader ignores bits it does not know, which costs it only the
+ *          secondary mapping)
  *   12     record count u32
  *   16     policy generation u64
  *   24     reserved u64 (0)
@@ -60,6 +64,8 @@
 #define CTL_SUMMARY_MAX_RECS UINT32_MAX /* what the count field holds */
 #define CTL_SUMMARY_JOB_MAX 8
 
+#define CTL_SUMMARY_F_SECMAP 0x0001
+
 #define CTL_SUMMARY_JOB_ANY 0x01
 #define CTL_SUMMARY_JOB_WILD 0x02
 
@@ -69,6 +75,7 @@
 /* A validated view of summary bytes; points into memory the caller owns. */
 struct ctl_summary {
 	uint64_t generation;
+	uint16_t flags;         /* CTL_SUMMARY_F_* */
 	uint32_t nrec;
 	const unsigned char *in_bits;
 	const unsigned char *out_bits;

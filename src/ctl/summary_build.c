@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ctl/proto.h"
+#include "policy/policy.h"
 #include "policy/rule.h"
 
 /* Sets bits lo..hi: whole bytes at once, a policy may have many rules. */
@@ -113,12 +114,17 @@ ctl_summary_build(const struct policy_rule *const *rules, size_t n, uint64_t gen
     struct at_buf *out, struct at_err *err)
 {
 	size_t i, nrec = 0, total;
+	uint16_t flags = 0;
 	unsigned char *p;
 
 	at_buf_reset(out);
 	for (i = 0; i < n; i++)
-		if (rules[i]->enabled)
+		if (rules[i]->enabled) {
 			nrec++;
+			if (rules[i]->actions != NULL && rules[i]->actions->secondary_map &&
+			    !rules[i]->actions->application_controlled)
+				flags |= CTL_SUMMARY_F_SECMAP;
+		}
 	if (nrec > CTL_SUMMARY_MAX_RECS)
 		return at_err_setx(err, AT_E_TOOBIG, "%zu enabled rules are more than a summary can count", nrec);
 	total = CTL_SUMMARY_REC_OFF + nrec * CTL_SUMMARY_REC_LEN;
@@ -132,6 +138,7 @@ ctl_summary_build(const struct policy_rule *const *rules, size_t n, uint64_t gen
 	/* Eight magic bytes, not a string: no terminator belongs there. */
 	memcpy(p, CTL_SUMMARY_MAGIC, 8); /* NOLINT(bugprone-not-null-terminated-result) */
 	put16(p + 8, CTL_SUMMARY_VERSION);
+	put16(p + 10, flags);
 	put32(p + 12, (uint32_t)nrec);
 	put32(p + 16, (uint32_t)(generation >> 32));
 	put32(p + 20, (uint32_t)generation);

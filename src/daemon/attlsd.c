@@ -781,6 +781,7 @@ out:
 		(void)unlink(d.socket_path);
 	}
 	free(d.workers);
+	attlsd_secmap_free(&d.secmap);
 	attlsd_gen_unref(d.gen);
 	saf_db_close(d.db);
 	if (d.epfd >= 0)

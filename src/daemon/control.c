@@ -301,6 +301,70 @@ env_ready(struct attlsd *d, uint64_t gen, const struct policy_actions *a,
 	return e != NULL && attlsd_gen_env_fits(e, peer) ? e : NULL;
 }
 
+/* ---- SecondaryMap (secmap.h) ----------------------------------------- */
+
+/*
+ * A connection protected under a rule with SecondaryMap On becomes a
+ * primary, unless it is itself a secondary of a live one.  Only a
+ * transparently protected one: under ApplicationControlled On the program
+ * starts TLS on each connection itself, as z/OS FTP does.
+ */
+static void
+remember_primary(struct attlsd *d, const struct attlsd_client *cl, struct attlsd_gen *g,
+    const struct policy_rule *rule, const struct attlsd_conn *c)
+{
+	if (!rule->actions->secondary_map || rule->actions->application_controlled ||
+	    attlsd_secmap_find(&d->secmap, &d->table, cl->pid, cl->uid, c->addrs.laddr,
+	    c->addrs.raddr) != NULL)
+		return;
+	if (attlsd_secmap_add(&d->secmap, &d->table, g, rule, c->app_ino, c->id, cl->pid,
+	    cl->uid, c->addrs.laddr, c->addrs.raddr, c->addrs.rport) != AT_OK)
+		attlsd_log(LOG_ERR, false, "attlsd: CONNID %08X: no memory to remember it for "
+		    "SecondaryMap; its secondary connections match no rule", c->id);
+}
+
+/*
+ * The primary whose rule a new connection takes: one of the same process
+ * (and user) between the same two addresses, when the connection matches
+ * no rule itself, or only one of lower priority than the primary's.
+ */
+static const struct attlsd_secmap_ent *
+secondary_of(struct attlsd *d, const struct attlsd_client *cl, const struct ctl_addrs *addrs,
+    const struct policy_rule *rule)
+{
+	const struct attlsd_secmap_ent *e;
+
+	if (d->secmap.n == 0)
+		return NULL;
+	e = attlsd_secmap_find(&d->secmap, &d->table, cl->pid, cl->uid, addrs->laddr,
+	    addrs->raddr);
+	if (e == NULL || (rule != NULL && rule->priority >= e->rule->priority))
+		return NULL;
+	return e;
+}
+
+/*
+ * The server whose session a client end offers: for a secondary, the
+ * primary's, as FTPS servers expect a data connection to resume the
+ * control connection's session (vsftpd refuses one that does not).
+ */
+static struct ctl_addrs
+resume_with(struct attlsd *d, const struct attlsd_client *cl,
+    const struct policy_rule *rule, const struct ctl_addrs *addrs)
+{
+	const struct attlsd_secmap_ent *e = NULL;
+	struct ctl_addrs r = *addrs;
+
+	if (rule->actions->secondary_map && d->secmap.n > 0)
+		e = attlsd_secmap_find(&d->secmap, &d->table, cl->pid, cl->uid, addrs->laddr,
+		    addrs->raddr);
+	if (e != NULL && e->rule == rule)
+		r.rport = e->rport;
+	return r;
+}
+
+/* ---- end of SecondaryMap ------------------------------------------------ */
+
 /*
  * Builds the connection record and hands it to a worker; fills r.  With
  * init_cookie non-zero the connection is an ApplicationControlled one whose
@@ -421,8 +485,11 @@ no_env:
 		ezd_conn_error(c, 6001, "Initial Handshake", err.msg);
 		goto refuse;
 	}
-	if (a->role == POLICY_ROLE_CLIENT)
-		offer_session(ssl, addrs);
+	if (a->role == POLICY_ROLE_CLIENT) {
+		struct ctl_addrs server = resume_with(d, cl, rule, addrs);
+
+		offer_session(ssl, &server);
+	}
 	/* Reading ahead takes a burst of records in one read() instead of
 	 * two per record (header, then body; engine_tls_stream), and kernel
 	 * TLS takes the records out of attlsd altogether.  Neither under
@@ -474,6 +541,8 @@ no_env:
 		*app_fd = sp[1];
 	}
 	c->app_controlled = init_cookie != 0;
+	if (init_cookie == 0)
+		remember_primary(d, cl, g, rule, c);
 	c->worker = (unsigned)(d->rr++ % d->nworkers);
 	attlsd_worker_give(&d->workers[c->worker], c);
 	return AT_OK;
@@ -574,6 +643,7 @@ serve_map(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32_
 {
 	struct ctl_map_reply r = { 0 };
 	const struct policy_rule *rule;
+	const struct attlsd_secmap_ent *sec;
 	struct policy_conn pc;
 	struct ctl_addrs addrs;
 	struct ctl_map m;
@@ -606,7 +676,26 @@ serve_map(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint32_
 	pc.now = time(NULL);
 	r.generation = d->gen->id;
 	rule = policy_match(d->gen->matcher, &pc);
-	if (rule == NULL) {
+	sec = secondary_of(d, cl, &addrs, rule);
+	if (sec != NULL) {
+		/* SecondaryMap: the primary's rule and environment, built
+		 * already, so nothing waits for the builder. */
+		uint32_t primary = sec->conn_id;
+
+		r.generation = sec->gen->id;
+		(void)snprintf(r.rule, sizeof(r.rule), "%s", sec->rule->name);
+		if (protect(d, cl, sec->gen, &m, tcp_fd, &addrs, sec->rule, &r, &app_fd, 0,
+		    NULL) == AT_OK) {
+			tcp_fd = -1;
+			if (r.verdict == CTL_PROTECTED)
+				attlsd_log(LOG_INFO, false, "attlsd: CONNID %08X mapped to rule %s "
+				    "as a secondary connection of CONNID %08X (SecondaryMap On)",
+				    r.conn_id, r.rule, primary);
+		} else {
+			r.verdict = CTL_REFUSED;
+			r.errnum = ENOMEM;
+		}
+	} else if (rule == NULL) {
 		r.verdict = CTL_CLEAR;
 	} else {
 		(void)snprintf(r.rule, sizeof(r.rule), "%s", rule->name);

@@ -19,6 +19,7 @@
 #include "daemon/conntab.h"
 #include "daemon/envcache.h"
 #include "daemon/gen.h"
+#include "daemon/secmap.h"
 #include "daemon/worker.h"
 #include "policy/policy.h"
 
@@ -90,6 +91,7 @@ struct attlsd {
 	size_t refused_quiet;         /* refusals since, not logged */
 	struct attlsd_envcache envfail; /* environments built, and failed briefly */
 	struct attlsd_builder builder;
+	struct attlsd_secmap secmap;  /* SecondaryMap primaries (control thread) */
 	uint64_t next_serial;
 };
 

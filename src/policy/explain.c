@@ -231,6 +231,31 @@ format_winner_text(const struct policy_explanation *x, struct at_buf *out,
 	return rc;
 }
 
+/*
+ * Rules that may take this connection at run time instead, as a secondary
+ * connection (SecondaryMap On; the daemon decides it from the process's
+ * live connections, which a policy alone cannot know).
+ */
+static enum at_rc
+format_secondary_text(const struct policy_explanation *x, struct at_buf *out)
+{
+	const struct policy_rule *r;
+	enum at_rc rc = AT_OK;
+	size_t i;
+
+	for (i = 0; i < x->n && rc == AT_OK; i++) {
+		r = x->entries[i].rule;
+		if (!r->enabled || r->actions == NULL || !r->actions->secondary_map ||
+		    r->actions->application_controlled ||
+		    (x->winner != NULL && x->winner->priority >= r->priority))
+			continue;
+		rc = at_buf_printf(out, "secondary: %s instead, when the same process holds a "
+		    "connection under it between the same two addresses (SecondaryMap On)\n",
+		    r->name);
+	}
+	return rc;
+}
+
 static enum at_rc
 format_text(const struct policy_explanation *x, struct at_buf *out, struct at_err *err)
 {
@@ -258,7 +283,7 @@ format_text(const struct policy_explanation *x, struct at_buf *out, struct at_er
 		if (rc == AT_OK)
 			rc = at_buf_append(out, "\n", 1);
 	}
-	return rc;
+	return rc == AT_OK ? format_secondary_text(x, out) : rc;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -173,6 +173,12 @@ policy_check_rule_settings(struct policy_diags *d, const struct policy_loc *loc,
 		    "implemented (a server cannot choose its certificate by the client's "
 		    "server name yet); remove it, or use ServerHandshakeSNI Required to "
 		    "refuse clients that send no name", rule);
+	/* The daemon maps secondaries only to a transparently protected
+	 * primary (docs/policy-language.md, SecondaryMap). */
+	if (rc == AT_OK && a->secondary_map && a->application_controlled)
+		rc = policy_diag_at(d, WARN, loc, "TTLSRule %s: SecondaryMap has no effect "
+		    "with ApplicationControlled On (the program starts TLS on each "
+		    "connection itself)", rule);
 	if (rc == AT_OK && policy_actions_setting(a, "ServerHandshakeSNIMatch", NULL) != NULL &&
 	    strcmp(policy_actions_setting(a, "ServerHandshakeSNIMatch", NULL), "Required") == 0)
 		rc = policy_diag_at(d, ERR, loc, "TTLSRule %s: ServerHandshakeSNIMatch "

@@ -181,6 +181,17 @@ shim_may_match(int dir, uint16_t lport, uint16_t rport)
 	return may;
 }
 
+bool
+shim_secmap_published(void)
+{
+	bool on;
+
+	(void)pthread_mutex_lock(&sum_mu);
+	on = summary.present && (summary.sum.flags & CTL_SUMMARY_F_SECMAP) != 0;
+	(void)pthread_mutex_unlock(&sum_mu);
+	return on;
+}
+
 static bool
 published(void)
 {

@@ -16,6 +16,8 @@ struct entry {
 };
 
 static struct entry table[SHIM_FD_MAX];
+/* One past the highest descriptor ever set: where a scan may stop. */
+static _Atomic int top;
 
 static void
 pack(const struct shim_fd_info *in, uint64_t w[WORDS])
@@ -118,6 +120,27 @@ shim_fd_set(int fd, const struct shim_fd_info *in)
 	pack(in, w);
 	s = lock_entry(&table[fd]);
 	store(&table[fd], s, w);
+	for (;;) {
+		int t = atomic_load_explicit(&top, memory_order_relaxed);
+
+		if (t > fd || atomic_compare_exchange_weak_explicit(&top, &t, fd + 1,
+		    memory_order_relaxed, memory_order_relaxed))
+			break;
+	}
+}
+
+bool
+shim_fd_protected_pair(const uint8_t laddr[16], const uint8_t raddr[16])
+{
+	struct shim_fd_info info;
+	int fd, n = atomic_load_explicit(&top, memory_order_relaxed);
+
+	for (fd = 0; fd < n; fd++)
+		if (shim_fd_get(fd, &info) && info.state == SHIM_FD_PROTECTED &&
+		    memcmp(info.addrs.laddr, laddr, 16) == 0 &&
+		    memcmp(info.addrs.raddr, raddr, 16) == 0)
+			return true;
+	return false;
 }
 
 void

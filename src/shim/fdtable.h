@@ -55,6 +55,13 @@ void shim_fd_set(int fd, const struct shim_fd_info *in);
 /* Forgets fd.  Async-signal-safe and cheap when there is no entry. */
 void shim_fd_clear(int fd);
 
+/*
+ * True when some remembered protected connection runs between local
+ * address laddr and remote address raddr.  An entry the shim did not see
+ * closed may answer true: the caller only asks attlsd because of it.
+ */
+bool shim_fd_protected_pair(const uint8_t laddr[16], const uint8_t raddr[16]);
+
 /* Sets or clears flag bits of an existing entry with the given inode. */
 void shim_fd_update_flags(int fd, uint64_t ino, uint8_t set, uint8_t clear);
 

@@ -248,7 +248,11 @@ consider(int fd, int dir, uint8_t flags, const struct sockaddr *peer, socklen_t 
 	if (!shim_addr_from_sockaddr((struct sockaddr *)&local, llen, m.addrs.laddr,
 	    &m.addrs.lport, &lfam, &lscope))
 		return o;
-	if (!shim_may_match(dir, m.addrs.lport, m.addrs.rport))
+	/* SecondaryMap: a connection no rule covers, between the two
+	 * addresses of a protected one of this process (an FTP data
+	 * connection), is attlsd's to decide too. */
+	if (!shim_may_match(dir, m.addrs.lport, m.addrs.rport) &&
+	    !(shim_secmap_published() && shim_fd_protected_pair(m.addrs.laddr, m.addrs.raddr)))
 		return o;
 	memcpy(m.jobname, shim_jobname(), sizeof(m.jobname));
 	return decide(fd, &m, local.ss_family, scope);

@@ -85,6 +85,13 @@ const char *shim_socket_path(void);
 bool shim_may_match(int dir, uint16_t lport, uint16_t rport);
 
 /*
+ * True when the summary shim_may_match last looked at says some rule has
+ * SecondaryMap On: a connection no rule covers may still be a secondary
+ * one of a protected connection of this process.
+ */
+bool shim_secmap_published(void);
+
+/*
  * What to do with a connection that may be covered when attlsd cannot
  * decide it.  A policy is published when the summary file existed
  * (readable or not) at the last check shim_may_match made.

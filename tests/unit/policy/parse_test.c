@@ -61,7 +61,7 @@ static const struct pcase cases[] = {
 	    "TTLSRule r1\n{\n Direction Inbound\n LocalPortRange 443\n Jobname ZWE1*\n Userid USER1\n"
 	    " Priority 2000000000\n TTLSGroupActionRef g\n TTLSEnvironmentActionRef e\n"
 	    " TTLSConnectionActionRef c\n}\n",
-	    "SecondaryMap has no effect here"),
+	    "SecondaryMap has no effect with ApplicationControlled On"),
 	OK_CASE("time condition, reference fields",
 	    BASE_ACTIONS "IpTimeCondition t\n{\n FromTimeOfDay 08:00\n ToTimeOfDay 17:30\n"
 	    " FromDayOfWeek Monday\n ToDayOfWeek Friday\n FromDayOfMonth 1\n ToDayOfMonth 15\n"

@@ -63,6 +63,28 @@ test_roundtrip(void **state)
 	assert_false(shim_fd_get(5, &out));
 }
 
+/* What the shim asks attlsd on for SecondaryMap: a protected connection of
+ * this process between the same two addresses, in that order. */
+static void
+test_protected_pair(void **state)
+{
+	struct shim_fd_info in;
+
+	(void)state;
+	sample(&in, 200);
+	assert_false(shim_fd_protected_pair(in.addrs.laddr, in.addrs.raddr));
+	shim_fd_set(3000, &in);
+	assert_true(shim_fd_protected_pair(in.addrs.laddr, in.addrs.raddr));
+	assert_false(shim_fd_protected_pair(in.addrs.raddr, in.addrs.laddr));
+	in.state = SHIM_FD_APPLCTL;
+	shim_fd_set(3000, &in);
+	assert_false(shim_fd_protected_pair(in.addrs.laddr, in.addrs.raddr));
+	in.state = SHIM_FD_PROTECTED;
+	shim_fd_set(3000, &in);
+	shim_fd_clear(3000);
+	assert_false(shim_fd_protected_pair(in.addrs.laddr, in.addrs.raddr));
+}
+
 static void
 test_out_of_range(void **state)
 {
@@ -183,6 +205,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_out_of_range),
+		cmocka_unit_test(test_protected_pair),
 		cmocka_unit_test(test_concurrent),
 		cmocka_unit_test(test_addr),
 	};

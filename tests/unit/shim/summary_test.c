@@ -17,6 +17,7 @@
 
 #include "ctl/proto.h"
 #include "ctl/summary.h"
+#include "policy/policy.h"
 #include "policy/rule.h"
 
 #define IN CTL_DIR_INBOUND
@@ -264,6 +265,49 @@ test_build_limits(void **state)
 	assert_int_equal(ctl_summary_build(&p, 1, 1, &b, &err), AT_E_TOOBIG);
 	at_buf_free(&b);
 }
+/* The flag that makes the shim ask attlsd about connections no record
+ * covers: set only by an enabled, transparently protected SecondaryMap
+ * rule; and a reader takes a flag it does not know without complaint. */
+static void
+test_secondary_map_flag(void **state)
+{
+	struct policy_actions plain, sec, applctl;
+	struct policy_rule r[2];
+	struct at_buf b;
+	struct ctl_summary s;
+	struct at_err err;
+
+	(void)state;
+	memset(&plain, 0, sizeof(plain));
+	sec = applctl = plain;
+	sec.secondary_map = true;
+	applctl.secondary_map = true;
+	applctl.application_controlled = true;
+	r[0] = rule(POLICY_DIR_OUTBOUND, NULL, &r21, NULL);
+	r[1] = rule(POLICY_DIR_INBOUND, &r443, NULL, NULL);
+	r[0].actions = &plain;
+	r[1].actions = &plain;
+	build(r, 2, &b, &s);
+	assert_int_equal(s.flags, 0);
+	at_buf_free(&b);
+	r[1].actions = &applctl;
+	build(r, 2, &b, &s);
+	assert_int_equal(s.flags, 0);
+	at_buf_free(&b);
+	r[1].actions = &sec;
+	r[1].enabled = false;
+	build(r, 2, &b, &s);
+	assert_int_equal(s.flags, 0);
+	at_buf_free(&b);
+	r[1].enabled = true;
+	build(r, 2, &b, &s);
+	assert_int_equal(s.flags, CTL_SUMMARY_F_SECMAP);
+	/* The secondary flag says nothing about the ports. */
+	assert_false(ctl_summary_may_match(&s, OUT, 40000, 40001, NULL));
+	b.data[11] |= 0x80;
+	assert_int_equal(ctl_summary_parse(b.data, b.len, &s, &err), AT_OK);
+	at_buf_free(&b);
+}
 
 int
 main(void)
@@ -275,6 +319,7 @@ main(void)
 		cmocka_unit_test(test_parse_refuses),
 		cmocka_unit_test(test_map_and_replace),
 		cmocka_unit_test(test_build_limits),
+		cmocka_unit_test(test_secondary_map_flag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
