@@ -5,7 +5,7 @@
 set -eu
 pkgs="build-essential cmake pkg-config clang libclang-rt-14-dev libssl-dev
 libsqlite3-dev libcmocka-dev openssl curl stunnel4 sqlite3 python3 sslscan
-gnutls-bin"
+gnutls-bin vsftpd"
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
