@@ -15,6 +15,7 @@
 #include <openssl/x509.h>
 
 #include "daemon/gen.h"
+#include "daemon/log.h"
 #include "engine/ktls.h"
 #include "policy/policy.h"
 
@@ -312,7 +313,7 @@ attlsd_conntab_format_user(struct attlsd_conntab *t, const char *userid, struct 
 			n++;
 	rc = at_buf_printf(out, "connections: %zu\n", n);
 	for (c = t->head; c != NULL && rc == AT_OK; c = c->next) {
-		char l[80], r[80];
+		char l[80], r[80], job[4 * sizeof(c->jobname) + 1], subj[1024];
 		const char *cn = c->cipher != 0 ? policy_cipher_name(c->cipher) : NULL;
 
 		if (userid != NULL && strcmp(c->userid, userid) != 0)
@@ -326,10 +327,12 @@ attlsd_conntab_format_user(struct attlsd_conntab *t, const char *userid, struct 
 		    "  STATE: %s PROTOCOL: %s CIPHER: %04X %s\n"
 		    "  PEER: %s MAPPED: %s BYTES: out %llu in %llu KTLS: %s\n",
 		    c->id, l, r, c->dir == CTL_DIR_INBOUND ? "InBound" : "OutBound",
-		    c->jobname[0] ? c->jobname : "-", c->userid, c->rule->name,
+		    c->jobname[0] ? attlsd_escaped(c->jobname, job, sizeof(job)) : "-",
+		    c->userid, c->rule->name,
 		    (unsigned long long)c->gen->id, state_name(c->state),
 		    c->protocol[0] ? c->protocol : "-", c->cipher, cn != NULL ? cn : "",
-		    c->peer_subject != NULL ? c->peer_subject : "-",
+		    c->peer_subject != NULL ? attlsd_escaped(c->peer_subject, subj,
+		    sizeof(subj)) : "-",
 		    c->mapped_user[0] ? c->mapped_user : "-", (unsigned long long)c->to_peer, (unsigned long long)c->from_peer,
 		    engine_ktls_name(c->ktls));
 	}

@@ -145,3 +145,10 @@ attlsd_log(int prio, bool auth, const char *fmt, ...)
 	if (write(STDERR_FILENO, line, n) < 0)
 		return;
 }
+
+const char *
+attlsd_escaped(const char *s, char *buf, size_t n)
+{
+	(void)attlsd_log_escape(s, strlen(s), buf, n);
+	return buf;
+}

@@ -35,4 +35,11 @@ void attlsd_log(int prio, bool auth, const char *fmt, ...) AT_PRINTF(3, 4);
  */
 size_t attlsd_log_escape(const char *in, size_t len, char *out, size_t outsz);
 
+/*
+ * A string escaped the same way into buf (n bytes), for a value from a
+ * program or a peer that goes into a reply a person reads (attls status,
+ * attls netstat), where a newline could forge a line too.  Returns buf.
+ */
+const char *attlsd_escaped(const char *s, char *buf, size_t n);
+
 #endif

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "daemon/daemon.h"
+#include "daemon/log.h"
 #include "daemon/tcpdiag.h"
 #include "policy/explain.h"
 #include "policy/match.h"
@@ -227,10 +228,14 @@ static enum at_rc
 row_text(struct at_buf *out, const struct attlsd_tcp *s, const char *job, const char *owner,
     const struct attlsd_conn_info *ci)
 {
-	char l[80], r[80], id[12];
+	char l[80], r[80], id[12], ejob[260], subj[1024];
 	enum at_rc rc;
 	const char *cn;
 
+	/* Job names and certificate subjects come from programs and peers:
+	 * escaped, so that none can add a line to what an operator reads. */
+	if (job != NULL)
+		job = attlsd_escaped(job, ejob, sizeof(ejob));
 	attlsd_addr_text(&s->addrs, true, l, sizeof(l));
 	attlsd_addr_text(&s->addrs, false, r, sizeof(r));
 	if (ci != NULL)
@@ -250,7 +255,8 @@ row_text(struct at_buf *out, const struct attlsd_tcp *s, const char *job, const 
 	    ci->rule, (unsigned long long)ci->generation, ci->state,
 	    ci->dir == CTL_DIR_INBOUND ? "InBound" : "OutBound", dash(ci->group_action),
 	    dash(ci->env_action), dash(ci->conn_action), dash(ci->protocol), ci->cipher,
-	    cn != NULL ? cn : "", dash(ci->peer_subject), dash(ci->userid),
+	    cn != NULL ? cn : "", ci->peer_subject[0] != '\0' ?
+	    attlsd_escaped(ci->peer_subject, subj, sizeof(subj)) : "-", dash(ci->userid),
 	    dash(ci->mapped_user), (unsigned long long)ci->to_peer,
 	    (unsigned long long)ci->from_peer);
 }

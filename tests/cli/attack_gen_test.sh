@@ -94,6 +94,21 @@ expect_out "the job name is logged, escaped" \
 	'EZD1281I TTLS Map .* JOBNAME: EVIL\\x0AEZZ8771I ATTLSD: FORGED\\x0D USERID'
 expect_no_out "no forged line" '^EZZ8771I'
 expect_no_out "no carriage return in the log" "$(printf '\r')"
+# The same job name in what an operator reads from attls status: a
+# connection held open (its standard input is a FIFO kept open here).
+mkfifo "$D/hold"
+attls-testpeer -j "$forged" connect "$sport" < "$D/hold" > /dev/null 2>&1 &
+holder=$!
+exec 9> "$D/hold"
+i=0
+until attls status 2>/dev/null | grep -q 'JOBNAME: EVIL'; do
+	i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.1
+done
+attls status > "$out" 2>&1
+expect_out "attls status shows the job name escaped" 'JOBNAME: EVIL\\x0AEZZ8771I'
+expect_no_out "attls status has no forged line" '^EZZ8771I'
+exec 9>&-
+kill $holder 2>/dev/null; wait $holder 2>/dev/null
 
 # --- 2. More rules than the summary format used to hold -------------------
 cp "$D/attlsd.sock.summary" "$D/summary.1"
