@@ -234,8 +234,7 @@ row_text(struct at_buf *out, const struct attlsd_tcp *s, const char *job, const 
 
 	/* Job names and certificate subjects come from programs and peers:
 	 * escaped, so that none can add a line to what an operator reads. */
-	if (job != NULL)
-		job = attlsd_escaped(job, ejob, sizeof(ejob));
+	job = attlsd_escaped(job, ejob, sizeof(ejob));
 	attlsd_addr_text(&s->addrs, true, l, sizeof(l));
 	attlsd_addr_text(&s->addrs, false, r, sizeof(r));
 	if (ci != NULL)
@@ -297,17 +296,17 @@ gather(struct at_err *err)
 	if (gathered.at_ms != 0 && t - gathered.at_ms < GATHER_MS)
 		return AT_OK;
 	rc = attlsd_tcp_list(&socks, &n, err);
-	if (rc == AT_OK && n > 0) {
+	if (rc != AT_OK)
+		return rc;
+	if (n > 0) {
 		inodes = calloc(n, sizeof(*inodes));
 		jobs = calloc(n, sizeof(*jobs));
-		if (inodes == NULL || jobs == NULL)
-			rc = at_err_setx(err, AT_E_NOMEM, "out of memory");
-	}
-	if (rc != AT_OK) {
-		free(socks);
-		free(inodes);
-		free(jobs);
-		return rc;
+		if (inodes == NULL || jobs == NULL) {
+			free(socks);
+			free(inodes);
+			free(jobs);
+			return at_err_setx(err, AT_E_NOMEM, "out of memory");
+		}
 	}
 	for (i = 0; i < n; i++)
 		inodes[i] = socks[i].inode;
