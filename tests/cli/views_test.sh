@@ -270,7 +270,22 @@ cp "$D/ss.txt" "$out"
 expect_out "  (ss agrees on the plain connection)" "127\\.0\\.0\\.1:$cport +127\\.0\\.0\\.1:$lport"
 
 expect_ok "netstat --port" attls netstat --port "$cport"
-expect_out "  both ends of the plain connection" "^2 connections shown$"
+cp "$out" "$D/port.txt"
+# Other tests running at the same time may leave a TIME_WAIT socket on the
+# same ephemeral port, so the count is of USERB's rows; every row shown must
+# still have the port at one end.
+expect_out "  one end of the plain connection" \
+	"^$UB +PYTHON3 +- +ESTABLISHED +127\\.0\\.0\\.1\\.\\.$cport +127\\.0\\.0\\.1\\.\\.$lport +No$"
+expect_out "  the other end" \
+	"^$UB +PYTHON3 +- +ESTABLISHED +127\\.0\\.0\\.1\\.\\.$lport +127\\.0\\.0\\.1\\.\\.$cport +No$"
+expect_ok "  every row has the port at one end" awk -v p="..$cport" '
+	/^[^ ].* (LISTEN|ESTABLISHED|SYN_SENT|SYN_RECV|FIN_WAIT1|FIN_WAIT2|TIME_WAIT|CLOSE|CLOSE_WAIT|LAST_ACK|CLOSING) / {
+		n++
+		if (substr($5, length($5) - length(p) + 1) != p &&
+		    substr($6, length($6) - length(p) + 1) != p) bad++
+	}
+	END { exit (n >= 2 && bad == 0) ? 0 : 1 }' "$D/port.txt"
+cp "$D/port.txt" "$out"
 expect_no_out "  and nothing else" "ClientRule|LISTEN"
 expect_ok "netstat --rule" attls netstat --rule ClientRule
 expect_out "  the protected connection only" "^1 connection shown$"
