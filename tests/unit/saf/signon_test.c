@@ -56,6 +56,7 @@ son_fx(bool no_replay)
 	fx_rdef(f, "PTKTDATA", "IRRPTAUTH.DSN2APPL.*", SAF_ACC_NONE);
 	fx_permit(f, "PTKTDATA", "IRRPTAUTH.DSN2APPL.*", "LIBSERV",
 	    SAF_ACC_UPDATE);
+	fx_refresh(f, "PTKTDATA");
 	return f;
 }
 
