@@ -6,6 +6,8 @@ set -eu
 pkgs="build-essential cmake pkg-config clang libclang-rt-14-dev libssl-dev
 libsqlite3-dev libcmocka-dev openssl curl stunnel4 sqlite3 python3 sslscan
 gnutls-bin vsftpd"
+# mandoc: the manual pages are checked with mandoc -T lint (safd_man_test.sh)
+pkgs="$pkgs mandoc"
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
