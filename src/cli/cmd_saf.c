@@ -5,7 +5,8 @@
  *       exit 0 allowed, 1 denied (ICH408I on stdout), 3 not protected
  *       (no profile covers the resource, or the class is inactive: the
  *       caller decides what that means)
- *   attls saf verify --user U            (password on standard input)
+ *   attls saf verify --user U [--appl A] [--time EPOCH]
+ *       (password, or with --appl a PassTicket, on standard input)
  *       exit 0 ok, 1 refused (ICH408I/IRR012I/IRR013I/IRR014I on stdout)
  *   attls saf passticket generate --user U --appl A [--time EPOCH]
  *       [--key HEX [--enhanced [--type upper|mixed]]]
@@ -36,6 +37,7 @@
 #include "saf/db.h"
 #include "saf/passticket.h"
 #include "saf/password.h"
+#include "saf/signon.h"
 #include "saf/user.h"
 
 #define EXIT_DENIED 1
@@ -181,11 +183,19 @@ static void
 usage_verify(FILE *f)
 {
 	fprintf(f,
-	    "usage: attls saf verify --user U [--db PATH] < password\n"
+	    "usage: attls saf verify --user U [--appl A] [--time EPOCH] "
+	    "[--db PATH] < secret\n"
 	    "\n"
-	    "Checks U's password, read from the first line of standard input.\n"
-	    "Prints 'ok', or the RACF messages (ICH408I, IRR012I, IRR013I,\n"
-	    "IRR014I).  Failed attempts count towards revocation.\n"
+	    "Signs U on (RACROUTE REQUEST=VERIFY) with the secret read from the\n"
+	    "first line of standard input: U's password, or, with --appl, a\n"
+	    "PassTicket for application A when a PTKTDATA profile holds a key\n"
+	    "for it.  With --appl the APPL class is checked too: READ to A's\n"
+	    "profile when APPL is active and a profile covers A.  --time sets\n"
+	    "the clock PassTickets are checked against (seconds since 1970).\n"
+	    "Prints 'ok' and ICH70001I, or the RACF messages of the refusal\n"
+	    "(ICH408I, IRR012I, IRR013I, IRR014I), then the SAF and RACF return\n"
+	    "codes.  Failed attempts, wrong PassTickets and replayed ones\n"
+	    "included, count towards revocation.\n"
 	    "\n"
 	    "Exit status: 0 ok, 1 refused or an error, 2 usage error.\n");
 }
@@ -314,65 +324,6 @@ read_password(char *buf, size_t cap)
 }
 
 static int
-verify_report(struct saf_db *db, const char *user, enum saf_verify_result r)
-{
-	struct saf_user u;
-	struct at_buf b;
-	struct at_err err;
-	int st = EXIT_DENIED;
-
-	if (r == SAF_VERIFY_OK) {
-		printf("ok\n");
-		return 0;
-	}
-	memset(&u, 0, sizeof(u));
-	if (saf_user_get(db, user, &u, &err) != AT_OK &&
-	    saf_name_norm(user, "user id", u.name, &err) != AT_OK)
-		u.name[0] = '\0';
-	at_buf_init(&b, 4096);
-	if (saf_verify_message(u.name, u.dfltgrp, u.pname, r, &b) == AT_OK)
-		printf("%s", b.len > 0 ? (const char *)b.data : "");
-	if (r == SAF_VERIFY_PROTECTED)
-		printf("user %s is PROTECTED: it has no password\n", u.name);
-	at_buf_free(&b);
-	return st;
-}
-
-static int
-cmd_verify(int argc, char **argv)
-{
-	char pw[SAF_PASSWORD_MAX + 2];
-	struct opts o;
-	struct saf_db *db = NULL;
-	struct at_err err;
-	enum saf_verify_result r = SAF_VERIFY_UNKNOWN_USER;
-	int st;
-
-	at_err_clear(&err);
-	st = parse(argc, argv, "--db --user --help", 0, &o, "verify");
-	if (st >= 0)
-		return st;
-	if (o.help) {
-		usage_verify(stdout);
-		return 0;
-	}
-	if ((st = need(o.user, "--user", "verify")) != 0)
-		return st;
-	if ((st = read_password(pw, sizeof(pw))) != 0)
-		goto out;
-	if (open_db(o.db, &db, &err) != AT_OK ||
-	    saf_verify_password(db, o.user, pw, &r, &err) != AT_OK) {
-		st = fail("verify", &err);
-		goto out;
-	}
-	st = verify_report(db, o.user, r);
-out:
-	OPENSSL_cleanse(pw, sizeof(pw));
-	saf_db_close(db);
-	return st;
-}
-
-static int
 parse_time(const char *text, int64_t *t)
 {
 	struct at_err err;
@@ -389,6 +340,57 @@ parse_time(const char *text, int64_t *t)
 	}
 	*t = (int64_t)v;
 	return 0;
+}
+
+static int
+cmd_verify(int argc, char **argv)
+{
+	char pw[SAF_PASSWORD_MAX + 2];
+	struct opts o;
+	struct saf_db *db = NULL;
+	struct saf_signon_req req;
+	struct saf_signon_res res;
+	struct at_err err;
+	int64_t t = 0;
+	int st;
+
+	at_err_clear(&err);
+	st = parse(argc, argv, "--db --user --appl --time --help", 0, &o,
+	    "verify");
+	if (st >= 0)
+		return st;
+	if (o.help) {
+		usage_verify(stdout);
+		return 0;
+	}
+	if ((st = need(o.user, "--user", "verify")) != 0)
+		return st;
+	if (o.time != NULL && (st = parse_time(o.time, &t)) != 0)
+		return st;
+	if ((st = read_password(pw, sizeof(pw))) != 0)
+		goto out;
+	memset(&req, 0, sizeof(req));
+	req.user = o.user;
+	req.secret = pw;
+	req.appl = o.appl;
+	req.now = t;
+	if (open_db(o.db, &db, &err) != AT_OK ||
+	    saf_signon(db, &req, &res, &err) != AT_OK) {
+		st = fail("verify", &err);
+		goto out;
+	}
+	if (res.result == SAF_SIGNON_OK)
+		printf("ok%s\n", res.passticket ? " (PassTicket)" : "");
+	printf("%s", res.messages);
+	if (res.result == SAF_SIGNON_PROTECTED)
+		printf("user %s is PROTECTED: it has no password\n", res.user);
+	printf("SAF RC %d, RACF RC %d, REASON %d (%s)\n", res.saf_rc,
+	    res.racf_rc, res.reason, saf_signon_result_name(res.result));
+	st = res.result == SAF_SIGNON_OK ? 0 : EXIT_DENIED;
+out:
+	OPENSSL_cleanse(pw, sizeof(pw));
+	saf_db_close(db);
+	return st;
 }
 
 static int
