@@ -5,12 +5,12 @@
  *       exit 0 allowed, 1 denied (ICH408I on stdout), 3 not protected
  *       (no profile covers the resource, or the class is inactive: the
  *       caller decides what that means)
- *   attls saf verify --user U            (password on standard input)
+ *   attls saf verify --user U [--appl A] [--time EPOCH] [--new-password]
+ *       (password, or with --appl a PassTicket, on standard input)
  *       exit 0 ok, 1 refused (ICH408I/IRR012I/IRR013I/IRR014I on stdout)
  *   attls saf passticket generate --user U --appl A [--time EPOCH]
  *       [--key HEX [--enhanced [--type upper|mixed]]]
  *   attls saf passticket evaluate --user U --appl A [--time EPOCH] TICKET
- *   attls saf verify --user U --appl A   (password or PassTicket)
  *   attls saf groups [--user U]
  *   attls saf omvs [--user U | --uid N]
  *   attls saf usermap ...                (see cmd_saf_usermap.c)
@@ -44,7 +44,6 @@
 #include "saf/group.h"
 #include "saf/signon.h"
 #include "saf/user.h"
-#include "safd/signon.h"
 
 #define EXIT_DENIED 1
 #define EXIT_USAGE 2
@@ -228,16 +227,23 @@ static void
 usage_verify(FILE *f)
 {
 	fprintf(f,
-	    "usage: attls saf verify --user U [--appl A] [--new-password]\n"
+	    "usage: attls saf verify --user U [--appl A] [--time EPOCH] "
+	    "[--new-password]\n"
 	    "                        [--db PATH | --service [SOCKET]] "
 	    "[--verbose] < secret\n"
 	    "\n"
-	    "Checks U's password, read from the first line of standard input.\n"
-	    "With --appl A the line may instead be a PassTicket for application\n"
-	    "A (PTKTDATA), and U needs READ to APPL A when that profile exists.\n"
-	    "--new-password changes the password to the second line.\n"
-	    "Prints 'ok', or the RACF messages (ICH408I, IRR012I, IRR013I,\n"
-	    "IRR014I, IRR015I).  Failed attempts count towards revocation.\n"
+	    "Signs U on (RACROUTE REQUEST=VERIFY) with the secret read from the\n"
+	    "first line of standard input: U's password, or, with --appl, a\n"
+	    "PassTicket for application A when a PTKTDATA profile holds a key\n"
+	    "for it.  With --appl the APPL class is checked too: READ to A's\n"
+	    "profile when APPL is active and a profile covers A.  --time sets\n"
+	    "the clock PassTickets are checked against (seconds since 1970;\n"
+	    "with the database only).  --new-password changes the password to\n"
+	    "the second line of standard input.\n"
+	    "Prints 'ok' and ICH70001I, or the RACF messages of the refusal\n"
+	    "(ICH408I, IRR012I, IRR013I, IRR014I, IRR015I), then the SAF and\n"
+	    "RACF return codes.  Failed attempts, wrong PassTickets and replayed\n"
+	    "ones included, count towards revocation.\n"
 	    "\n"
 	    "Exit status: 0 ok, 1 refused or an error, 2 usage error.\n");
 }
@@ -375,135 +381,6 @@ read_password(char *buf, size_t cap)
 }
 
 static int
-verify_report(struct saf_db *db, const char *user, enum saf_verify_result r)
-{
-	struct saf_user u;
-	struct at_buf b;
-	struct at_err err;
-	int st = EXIT_DENIED;
-
-	if (r == SAF_VERIFY_OK) {
-		printf("ok\n");
-		return 0;
-	}
-	memset(&u, 0, sizeof(u));
-	if (saf_user_get(db, user, &u, &err) != AT_OK &&
-	    saf_name_norm(user, "user id", u.name, &err) != AT_OK)
-		u.name[0] = '\0';
-	at_buf_init(&b, 4096);
-	if (saf_verify_message(u.name, u.dfltgrp, u.pname, r, &b) == AT_OK)
-		printf("%s", b.len > 0 ? (const char *)b.data : "");
-	if (r == SAF_VERIFY_PROTECTED)
-		printf("user %s is PROTECTED: it has no password\n", u.name);
-	at_buf_free(&b);
-	return st;
-}
-
-/*
- * Sign-on from the database, as the service does it: a PassTicket for
- * the application in place of the password, the APPL class, a new
- * password.  The invoker is the one whose PTKTDATA authority counts.
- */
-static int
-verify_signon(const struct opts *o, const char *pw, const char *newpw)
-{
-	char caller[SAF_NAME_MAX + 1] = "";
-	struct saf_signon_req req;
-	struct saf_signon_res *res;
-	struct saf_db *db = NULL;
-	struct at_err err, ignored;
-	int st;
-
-	at_err_clear(&err);
-	res = calloc(1, sizeof(*res));
-	if (res == NULL)
-		return 1;
-	memset(&req, 0, sizeof(req));
-	req.user = o->user;
-	req.secret = pw;
-	req.appl = o->appl;
-	req.new_password = newpw;
-	req.now = saf_now();
-	if (open_db(o->db, &db, &err) != AT_OK) {
-		free(res);
-		return fail("verify", &err);
-	}
-	if (invoker(db, caller, &ignored) != AT_OK)
-		caller[0] = '\0';
-	if (safd_signon(db, caller, &req, res, &err) != AT_OK) {
-		st = fail("verify", &err);
-	} else if (res->saf_rc == 0) {
-		printf("ok\n%s%s", res->passticket ? "signed on with a "
-		    "PassTicket\n" : "", res->password_changed ?
-		    "password changed\n" : "");
-		st = 0;
-	} else {
-		printf("%s", res->messages);
-		if (o->verbose)
-			fprintf(stderr, "attls saf verify: SAF RC %d, RACF RC %d, "
-			    "reason %d\n", res->saf_rc, res->racf_rc,
-			    res->reason);
-		st = EXIT_DENIED;
-	}
-	OPENSSL_cleanse(res, sizeof(*res));
-	free(res);
-	saf_db_close(db);
-	return st;
-}
-
-static int
-cmd_verify(int argc, char **argv)
-{
-	char pw[SAF_PASSWORD_MAX + 2], npw[SAF_PASSWORD_MAX + 2];
-	struct opts o;
-	struct saf_db *db = NULL;
-	struct saf_route rt;
-	struct at_err err;
-	enum saf_verify_result r = SAF_VERIFY_UNKNOWN_USER;
-	int st;
-
-	at_err_clear(&err);
-	memset(npw, 0, sizeof(npw));
-	memset(pw, 0, sizeof(pw));
-	st = parse(argc, argv, "--db --user --appl --new-password --service "
-	    "--verbose --help", 0, &o, "verify");
-	if (st >= 0)
-		return st;
-	if (o.help) {
-		usage_verify(stdout);
-		return 0;
-	}
-	if ((st = need(o.user, "--user", "verify")) != 0)
-		return st;
-	if ((st = route(&o, "verify", &rt)) >= 0)
-		return st;
-	if ((st = read_password(pw, sizeof(pw))) != 0)
-		goto out;
-	if (o.newpass && (st = read_password(npw, sizeof(npw))) != 0)
-		goto out;
-	if (rt.service) {
-		st = saf_svc_verify(&rt, o.user, pw, o.appl, o.newpass ? npw :
-		    NULL);
-		goto out;
-	}
-	if (o.appl != NULL || o.newpass) {
-		st = verify_signon(&o, pw, o.newpass ? npw : NULL);
-		goto out;
-	}
-	if (open_db(o.db, &db, &err) != AT_OK ||
-	    saf_verify_password(db, o.user, pw, &r, &err) != AT_OK) {
-		st = fail("verify", &err);
-		goto out;
-	}
-	st = verify_report(db, o.user, r);
-out:
-	OPENSSL_cleanse(pw, sizeof(pw));
-	OPENSSL_cleanse(npw, sizeof(npw));
-	saf_db_close(db);
-	return st;
-}
-
-static int
 parse_time(const char *text, int64_t *t)
 {
 	struct at_err err;
@@ -520,6 +397,91 @@ parse_time(const char *text, int64_t *t)
 	}
 	*t = (int64_t)v;
 	return 0;
+}
+
+static int
+verify_db(const struct opts *o, const char *pw, const char *newpw, int64_t t)
+{
+	struct saf_signon_req req;
+	struct saf_signon_res *res;
+	struct saf_db *db = NULL;
+	struct at_err err;
+	int st;
+
+	at_err_clear(&err);
+	res = calloc(1, sizeof(*res));
+	if (res == NULL)
+		return 1;
+	memset(&req, 0, sizeof(req));
+	req.user = o->user;
+	req.secret = pw;
+	req.appl = o->appl;
+	req.new_password = newpw;
+	req.now = t;
+	if (open_db(o->db, &db, &err) != AT_OK ||
+	    saf_signon(db, &req, res, &err) != AT_OK) {
+		st = fail("verify", &err);
+		goto out;
+	}
+	if (res->result == SAF_SIGNON_OK)
+		printf("ok%s\n%s", res->passticket ? " (PassTicket)" : "",
+		    res->password_changed ? "password changed\n" : "");
+	printf("%s", res->messages);
+	if (res->result == SAF_SIGNON_PROTECTED)
+		printf("user %s is PROTECTED: it has no password\n", res->user);
+	printf("SAF RC %d, RACF RC %d, REASON %d (%s)\n", res->saf_rc,
+	    res->racf_rc, res->reason, saf_signon_result_name(res->result));
+	st = res->result == SAF_SIGNON_OK ? 0 : EXIT_DENIED;
+out:
+	OPENSSL_cleanse(res, sizeof(*res));
+	free(res);
+	saf_db_close(db);
+	return st;
+}
+
+static int
+cmd_verify(int argc, char **argv)
+{
+	char pw[SAF_PASSWORD_MAX + 2], npw[SAF_PASSWORD_MAX + 2];
+	struct opts o;
+	struct saf_route rt;
+	int64_t t = 0;
+	int st;
+
+	memset(npw, 0, sizeof(npw));
+	memset(pw, 0, sizeof(pw));
+	st = parse(argc, argv, "--db --user --appl --time --new-password "
+	    "--service --verbose --help", 0, &o, "verify");
+	if (st >= 0)
+		return st;
+	if (o.help) {
+		usage_verify(stdout);
+		return 0;
+	}
+	if ((st = need(o.user, "--user", "verify")) != 0)
+		return st;
+	if (o.time != NULL && (st = parse_time(o.time, &t)) != 0)
+		return st;
+	if ((st = route(&o, "verify", &rt)) >= 0)
+		return st;
+	if (rt.service && o.time != NULL) {
+		fprintf(stderr, "attls saf verify: the service signs on at the "
+		    "present time only; --time goes with --db\n");
+		return EXIT_USAGE;
+	}
+	if ((st = read_password(pw, sizeof(pw))) != 0)
+		goto out;
+	if (o.newpass && (st = read_password(npw, sizeof(npw))) != 0)
+		goto out;
+	if (rt.service)
+		st = saf_svc_verify(&rt, o.user, pw, o.appl, o.newpass ? npw :
+		    NULL);
+	else
+		st = verify_db(&o, pw, o.newpass ? npw : NULL, t);
+out:
+	OPENSSL_cleanse(pw, sizeof(pw));
+	OPENSSL_cleanse(npw, sizeof(npw));
+	return st;
 }
 
 static int

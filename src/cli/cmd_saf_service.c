@@ -105,17 +105,14 @@ saf_svc_verify(const struct saf_route *r, const char *user,
 		return 1;
 	rc = attls_saf_verify(h, user, secret, appl, newpass, &res, &err);
 	attls_saf_close(h);
-	if (rc == ATTLS_SAF_RC_OK) {
-		printf("ok\n%s", newpass != NULL ? "password changed\n" : "");
-		return 0;
-	}
 	if (rc == ATTLS_SAF_RC_ERROR)
 		return no_answer(r, &err);
-	printf("%s", res.messages);
-	if (r->verbose)
-		fprintf(stderr, "attls saf verify: SAF RC %d, RACF RC %d, reason "
-		    "%d\n", res.saf_rc, res.racf_rc, res.racf_reason);
-	return EXIT_DENIED;
+	/* As the database path prints it (cmd_saf.c, verify_db). */
+	if (rc == ATTLS_SAF_RC_OK)
+		printf("ok\n%s", newpass != NULL ? "password changed\n" : "");
+	printf("%sSAF RC %d, RACF RC %d, REASON %d\n", res.messages,
+	    res.saf_rc, res.racf_rc, res.racf_reason);
+	return rc == ATTLS_SAF_RC_OK ? 0 : EXIT_DENIED;
 }
 
 int

@@ -251,10 +251,12 @@ enum at_rc racf_permit(struct racf_ctx *, const struct racf_cmd *, struct at_buf
 enum at_rc racf_setropts(struct racf_ctx *, const struct racf_cmd *, struct at_buf *, struct at_err *);
 enum at_rc racf_racdcert(struct racf_ctx *, const struct racf_cmd *, struct at_buf *, struct at_err *);
 enum at_rc racf_racmap(struct racf_ctx *, const struct racf_cmd *, struct at_buf *, struct at_err *);
+enum at_rc racf_ckdskey(struct racf_ctx *, const struct racf_cmd *, struct at_buf *, struct at_err *);
 
 /* Keyword tables of RACDCERT and RACMAP (racdcert.c, racmap.c). */
 extern const struct racf_kwspec racf_racdcert_keywords[];
 extern const struct racf_kwspec racf_racmap_keywords[];
+extern const struct racf_kwspec racf_ckdskey_keywords[];
 
 /* ------------------------------------------------------------------ */
 /* Reading operands (all pointers are owned by cmd)                    */

@@ -4,14 +4,18 @@
  *
  * SSIGNON: KEYMASKED(16 hex digits) and KEYENCRYPTED(16 hex digits) both
  * store the legacy PassTicket key (attls has no ICSF, so "encrypted" keys
- * are stored as the masked ones are); KEYLABEL and EPTKEYLABEL name ICSF
- * keys and are refused.  TYPE, TIMEOUT, REPLAY and NOLEGACYKEY are kept.
+ * are stored as the masked ones are).  EPTKEYLABEL(label) names an HMAC
+ * key of the key store that stands in for ICSF (CKDSKEY, saf/ckds.h) and
+ * must exist.  KEYLABEL and ENCRYPTKEY (DES keys in a CKDS) are refused.
+ * TYPE, TIMEOUT and REPLAY govern enhanced tickets; NOLEGACYKEY drops the
+ * legacy key, so legacy tickets are refused from then on.
  */
 #include <string.h>
 
 #include <openssl/crypto.h>
 
 #include "racf/util.h"
+#include "saf/ckds.h"
 #include "saf/class.h"
 #include "saf/match.h"
 #include "saf/profile.h"
@@ -26,6 +30,7 @@ struct prof_args {
 	char st_user[SAF_NAME_MAX + 2];
 	char st_group[SAF_NAME_MAX + 2];
 	unsigned char key[SAF_PTKT_KEY_LEN];
+	char ekey_label[SAF_CKDS_LABEL_MAX + 1];
 };
 
 static int
@@ -81,10 +86,18 @@ read_ssignon(const struct racf_cmd *cmd, struct prof_args *a, struct at_err *err
 	char text[8];
 	enum at_rc rc = AT_OK;
 
-	if (racf_sub(ss, "KEYLABEL") != NULL || racf_sub(ss, "EPTKEYLABEL") != NULL ||
-	    racf_sub(ss, "ENCRYPTKEY") != NULL)
+	if (racf_sub(ss, "KEYLABEL") != NULL || racf_sub(ss, "ENCRYPTKEY") != NULL)
 		return at_err_setx(err, AT_E_INPUT, "IKJ56702I INVALID SSIGNON OPERAND, "
-		    "KEYLABEL, EPTKEYLABEL AND ENCRYPTKEY NEED ICSF, WHICH ATTLS DOES NOT HAVE");
+		    "KEYLABEL AND ENCRYPTKEY NAME DES KEYS IN AN ICSF CKDS, WHICH ATTLS DOES "
+		    "NOT HAVE; USE KEYMASKED, OR EPTKEYLABEL WITH A CKDSKEY KEY");
+	if ((k = racf_sub(ss, "EPTKEYLABEL")) != NULL) {
+		rc = racf_single_text(k, a->ekey_label, sizeof(a->ekey_label),
+		    "EPTKEYLABEL", err);
+		a->ch.set |= SAF_PC_PTKT_EKEYLABEL;
+		a->ch.ptkt_ekey_label = a->ekey_label;
+		if (rc != AT_OK)
+			return rc;
+	}
 	if ((k = racf_sub(ss, "KEYMASKED")) != NULL || (k = racf_sub(ss, "KEYENCRYPTED")) != NULL) {
 		rc = read_key(k, a->key, err);
 		a->ch.set |= SAF_PC_PTKT_KEY;

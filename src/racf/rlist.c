@@ -95,7 +95,9 @@ print_ssignon(struct at_buf *out, const struct saf_profile *p)
 		return at_buf_printf(out, "NO SSIGNON DATA\n");
 	if (rc == AT_OK && p->has_ptkt_key)
 		rc = at_buf_printf(out, "KEYMASKED DATA NOT DISPLAYABLE\n");
-	if (rc == AT_OK && p->has_ptkt_ekey)
+	if (rc == AT_OK && p->has_ptkt_ekey && p->ptkt_ekey_label[0] != '\0')
+		rc = at_buf_printf(out, "EPTKEYLABEL= %s\n", p->ptkt_ekey_label);
+	else if (rc == AT_OK && p->has_ptkt_ekey)
 		rc = at_buf_printf(out, "ENHANCED PASSTICKET KEY DATA NOT DISPLAYABLE\n");
 	if (rc == AT_OK)
 		rc = at_buf_printf(out, "TYPE= %s\nTIMEOUT= %d\nREPLAY= %s\n",

@@ -308,6 +308,8 @@ const struct racf_verb racf_verbs[] = {
 	    racf_racdcert, RACF_AUTH_ANY, 0 },
 	{ "RACMAP", { NULL, NULL, NULL }, NOPOS, racf_racmap_keywords,
 	    racf_racmap, RACF_AUTH_ANY, 0 },
+	{ "CKDSKEY", { NULL, NULL, NULL }, NOPOS, racf_ckdskey_keywords,
+	    racf_ckdskey, RACF_AUTH_SPECIAL, 0 },
 	{ NULL, { NULL, NULL, NULL }, NOPOS, NULL, NULL, RACF_AUTH_ANY, 0 }
 };
 

@@ -8,6 +8,7 @@
 
 #include "saf/class.h"
 #include "saf/match.h"
+#include "saf/ckds.h"
 #include "saf/sqlutil.h"
 #include "saf/user.h"
 
@@ -64,6 +65,22 @@ check_change(struct saf_db *db, const struct saf_profile_change *ch,
 		return at_err_setx(err, AT_E_INPUT,
 		    "an enhanced PassTicket key must be %d-%d bytes",
 		    SAF_PTKT_EKEY_MIN, SAF_PTKT_EKEY_MAX);
+	if ((ch->set & SAF_PC_PTKT_EKEYLABEL) && rc == AT_OK) {
+		char l[SAF_CKDS_LABEL_MAX + 1];
+		int64_t n = 0;
+		int found = 0;
+
+		rc = saf_ckds_label_norm(ch->ptkt_ekey_label, l, err);
+		if (rc == AT_OK)
+			rc = saf_sql_int(db, "SELECT count(*) FROM ckds_keys "
+			    "WHERE label = ?", l, &n, &found, err);
+		if (rc == AT_OK && n == 0)
+			rc = at_err_setx(err, AT_E_NOTFOUND, "EPTKEYLABEL(%s): "
+			    "no such key in the key store; create it first "
+			    "with CKDSKEY ADD LABEL(%s)", l, l);
+		if (rc != AT_OK)
+			return rc;
+	}
 	if ((ch->set & SAF_PC_PTKT_KEY) && ch->ptkt_key == NULL)
 		return at_err_setx(err, AT_E_INPUT, "no PassTicket key given");
 	if ((ch->set & SAF_PC_PTKT_TIMEOUT) && (ch->ptkt_timeout < 1 ||
@@ -103,9 +120,23 @@ apply_ptkt(struct saf_db *db, int64_t id, const struct saf_profile_change *ch,
 		    SAF_PTKT_KEY_LEN, 2, err);
 	if (rc == AT_OK && (s & SAF_PC_NOPTKT_EKEY))
 		rc = pset(db, id, "ptkt_ekey", NULL, 0, NULL, 0, 2, err);
+	if (rc == AT_OK && (s & (SAF_PC_NOPTKT_EKEY | SAF_PC_PTKT_EKEY |
+	    SAF_PC_PTKT_EKEYLABEL)))
+		rc = pset(db, id, "ptkt_ekey_label", NULL, 0, NULL, 0, 2, err);
 	if (rc == AT_OK && (s & SAF_PC_PTKT_EKEY))
 		rc = pset(db, id, "ptkt_ekey", NULL, 0, ch->ptkt_ekey,
 		    ch->ptkt_ekey_len, 2, err);
+	if (rc == AT_OK && (s & SAF_PC_PTKT_EKEYLABEL)) {
+		char l[SAF_CKDS_LABEL_MAX + 1];
+
+		rc = saf_ckds_label_norm(ch->ptkt_ekey_label, l, err);
+		if (rc == AT_OK)
+			rc = pset(db, id, "ptkt_ekey", NULL, 0, NULL, 0, 2,
+			    err);
+		if (rc == AT_OK)
+			rc = pset(db, id, "ptkt_ekey_label", l, 0, NULL, 0, 0,
+			    err);
+	}
 	if (rc == AT_OK && (s & SAF_PC_PTKT_TYPE))
 		rc = pset(db, id, "ptkt_type", NULL, ch->ptkt_type, NULL, 0, 1,
 		    err);
@@ -326,8 +357,10 @@ out:
 
 #define PROFILE_COLS "SELECT class, name, generic, uacc, owner, data, " \
 	"appldata, warning, audit, notify, level, ptkt_key IS NOT NULL, " \
-	"ptkt_ekey IS NOT NULL, ptkt_type, ptkt_timeout, ptkt_replay, " \
-	"st_user, st_group, st_trusted, st_privileged, st_trace, created " \
+	"(ptkt_ekey IS NOT NULL OR ptkt_ekey_label IS NOT NULL), ptkt_type, " \
+	"ptkt_timeout, ptkt_replay, " \
+	"st_user, st_group, st_trusted, st_privileged, st_trace, created, " \
+	"ifnull(ptkt_ekey_label, '') " \
 	"FROM profiles "
 
 static void
@@ -356,6 +389,7 @@ read_profile(sqlite3_stmt *st, struct saf_profile *p)
 	p->st_privileged = sqlite3_column_int(st, 19) != 0;
 	p->st_trace = sqlite3_column_int(st, 20) != 0;
 	p->created = sqlite3_column_int64(st, 21);
+	saf_sql_text(st, 22, p->ptkt_ekey_label, sizeof(p->ptkt_ekey_label));
 }
 
 enum at_rc
@@ -432,8 +466,9 @@ saf_profile_ptkt_keys(struct saf_db *db, const char *name, unsigned char *key,
 
 	*has_key = false;
 	*ekey_len = 0;
-	rc = saf_db_prepare(db, "SELECT ptkt_key, ptkt_ekey FROM profiles "
-	    "WHERE class = 'PTKTDATA' AND name = ? AND generic = 0", &st, err);
+	rc = saf_db_prepare(db, "SELECT ptkt_key, ptkt_ekey, ptkt_ekey_label "
+	    "FROM profiles WHERE class = 'PTKTDATA' AND name = ? AND "
+	    "generic = 0", &st, err);
 	if (rc != AT_OK)
 		goto out;
 	saf_sql_bind(st, 1, name);
@@ -456,6 +491,27 @@ saf_profile_ptkt_keys(struct saf_db *db, const char *name, unsigned char *key,
 	if (ek != NULL && n >= SAF_PTKT_EKEY_MIN && n <= SAF_PTKT_EKEY_MAX) {
 		memcpy(ekey, ek, (size_t)n);
 		*ekey_len = (size_t)n;
+	}
+	if (sqlite3_column_type(st, 2) == SQLITE_TEXT) {
+		char l[SAF_CKDS_LABEL_MAX + 1];
+
+		saf_sql_text(st, 2, l, sizeof(l));
+		rc = saf_ckds_get(db, l, ekey, SAF_PTKT_EKEY_MAX, ekey_len,
+		    err);
+		if (rc == AT_OK && *ekey_len < SAF_PTKT_EKEY_MIN) {
+			*ekey_len = 0;
+			rc = at_err_setx(err, AT_E_INPUT, "key label %s is "
+			    "too short for an enhanced PassTicket key", l);
+		}
+		if (rc != AT_OK) {
+			/* Fail closed: a profile whose key is gone makes no
+			 * and accepts no ticket, legacy ones included. */
+			*has_key = false;
+			at_err_prefix(err, "PTKTDATA %s names EPTKEYLABEL(%s)",
+			    name, l);
+			if (rc == AT_E_NOTFOUND)
+				rc = AT_E_INPUT;
+		}
 	}
 out:
 	/* sqlite3 frees its copy; secure_delete covers the file pages. */

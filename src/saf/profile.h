@@ -50,6 +50,7 @@ struct saf_profile {
 	enum saf_ptkt_type ptkt_type;
 	int ptkt_timeout;         /* seconds, 1-600, default 60 */
 	bool ptkt_replay;         /* REPLAY(YES): enhanced tickets may be reused */
+	char ptkt_ekey_label[65]; /* EPTKEYLABEL; "" when the key is inline */
 	char st_user[SAF_NAME_MAX + 2]; /* STDATA USER ("=MEMBER" allowed) */
 	char st_group[SAF_NAME_MAX + 2];
 	bool st_trusted, st_privileged, st_trace;
@@ -72,6 +73,7 @@ struct saf_profile {
 #define SAF_PC_PTKT_TIMEOUT 0x002000u
 #define SAF_PC_PTKT_REPLAY 0x004000u
 #define SAF_PC_STDATA     0x008000u /* all st_* fields */
+#define SAF_PC_PTKT_EKEYLABEL 0x010000u /* ptkt_ekey_label: a ckds.h key */
 
 /* Operands of RDEFINE/RALTER.  Pointers are borrowed for the call; the
  * caller wipes the key buffers. */
@@ -91,6 +93,7 @@ struct saf_profile_change {
 	enum saf_ptkt_type ptkt_type;
 	int ptkt_timeout;
 	bool ptkt_replay;
+	const char *ptkt_ekey_label;
 	const char *st_user;
 	const char *st_group;
 	bool st_trusted, st_privileged, st_trace;

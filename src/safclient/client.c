@@ -38,6 +38,9 @@ struct attls_saf {
 	char path[108];
 };
 
+static int fail(struct attls_saf_error *err, enum attls_saf_errcode code,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 static int
 fail(struct attls_saf_error *err, enum attls_saf_errcode code,
     const char *fmt, ...)

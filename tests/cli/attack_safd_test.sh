@@ -92,12 +92,14 @@ expect_fail "FRED refused again" 1 in_as $U_FRED "$ATTLS_TMP/u1pw" attls saf ver
 expect_ok "malformed records" attls-safattack "$SAFD_SOCK" malformed
 expect_no_out "every one closed" 'NOT CLOSED'
 expect_ok "a bystander is still answered" attls-safattack "$SAFD_SOCK" bystander
+# the bystanders' connections are gone once the service has seen them close
+sleep 0.3
 before=$(ls /proc/$safd/fd | wc -l)
 expect_ok "100 requests with descriptors" attls-safattack "$SAFD_SOCK" fds 100
 expect_out "all closed" '^closed 100 of 100$'
 sleep 0.2
 after=$(ls /proc/$safd/fd | wc -l)
-expect_ok "no descriptor kept ($before before, $after after)" test "$before" -eq "$after"
+expect_ok "no descriptor kept ($before before, $after after)" test "$after" -le "$before"
 expect_ok "still serving" as $U_USER1 attls saf groups $S
 expect_ok "the log says why" grep -q 'sent 2 descriptors' "$ATTLS_TMP/safd.log"
 expect_ok "the log names the malformed record" grep -q 'malformed request' "$ATTLS_TMP/safd.log"

@@ -92,7 +92,7 @@ expect_ok "LIBSERV generates for FRED" as $U_LIBSERV attls saf passticket genera
 printf '%s\n' "$(tail -n1 "$out")" > "$ATTLS_TMP/tkt3"
 expect_ok "verify --appl from the database" sh -c "attls saf verify --user FRED --appl DSN2APPL --verbose < '$ATTLS_TMP/tkt3'"
 expect_out "database answered" 'answered from the database'
-expect_out "signed on with a PassTicket" 'signed on with a PassTicket' 
+expect_out "signed on with a PassTicket" '^ok \(PassTicket\)$' 
 
 # --- a server with BPX.SERVER: other users' identity, groups, OMVS
 expect_ok "Db2 verifies USER1's password" sh -c "setpriv --reuid=$U_DB2 --regid=$U_DB2 --clear-groups attls saf verify $S --user USER1 < '$ATTLS_TMP/u1pw'"
