@@ -105,6 +105,16 @@ expect_ok "the log says why" grep -q 'sent 2 descriptors' "$ATTLS_TMP/safd.log"
 expect_ok "the log names the malformed record" grep -q 'malformed request' "$ATTLS_TMP/safd.log"
 stop_safd
 
+# --- an impostor listening as another user never sees a password
+mkdir "$ATTLS_TMP/evil" && chmod 0777 "$ATTLS_TMP/evil"
+setpriv --reuid=64146 --regid=64146 --clear-groups attls-safattack "$ATTLS_TMP/evil/saf.sock" listen > "$ATTLS_TMP/evil.out" 2>&1 &
+evil=$!
+i=0; until grep -q listening "$ATTLS_TMP/evil.out" || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+expect_fail "the library refuses the impostor" 1 in_as $U_USER1 "$ATTLS_TMP/u1pw" attls saf verify --service "$ATTLS_TMP/evil/saf.sock" --user USER1
+expect_out "says whose socket it is" 'served by uid 64146, which is neither root'
+wait $evil || true
+expect_ok "the impostor got nothing" grep -q '^received 0 bytes$' "$ATTLS_TMP/evil.out"
+
 # --- rate limit: 3 failures in 60 s; a server guessing at many users,
 # each below the revocation count, is stopped, and so are guesses at one
 # user from many callers

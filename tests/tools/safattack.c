@@ -10,6 +10,9 @@
  *   attls-safattack SOCKET bystander  a client connects and waits while
  *                                     another sends garbage; the first is
  *                                     then answered
+ *   attls-safattack SOCKET listen     a service impostor: listens on SOCKET,
+ *                                     takes one connection and says how
+ *                                     many bytes it was sent in 5 s
  * Prints what happened; exits 0 when the service behaved, 1 when not.
  */
 #include <fcntl.h>
@@ -18,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -187,9 +192,46 @@ bystander(const char *path)
 	return st;
 }
 
+static int
+impostor(const char *path)
+{
+	struct sockaddr_un sa;
+	struct pollfd p;
+	char b[4096];
+	ssize_t n = 0, total = 0;
+	int l, c;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return 2;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	l = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    chmod(path, 0666) != 0 || listen(l, 4) != 0) {
+		perror("listen");
+		return 1;
+	}
+	printf("listening\n");
+	fflush(stdout);
+	c = accept(l, NULL, NULL);
+	if (c < 0)
+		return 1;
+	p.fd = c;
+	p.events = POLLIN;
+	while (poll(&p, 1, 5000) > 0 && (n = recv(c, b, sizeof(b), 0)) > 0)
+		total += n;
+	printf("received %zd bytes\n", total);
+	(void)close(c);
+	(void)close(l);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[2], "listen") == 0)
+		return impostor(argv[1]);
 	if (argc == 3 && strcmp(argv[2], "malformed") == 0)
 		return malformed(argv[1]);
 	if (argc == 4 && strcmp(argv[2], "fds") == 0) {
@@ -206,6 +248,6 @@ main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[2], "bystander") == 0)
 		return bystander(argv[1]);
 	fprintf(stderr, "usage: attls-safattack SOCKET malformed|fds N|"
-	    "bystander\n");
+	    "bystander|listen\n");
 	return 2;
 }
