@@ -19,6 +19,10 @@
  *   8. granted iff allowed >= requested; a denial under a WARNING profile
  *      is granted with the warning text.
  * Denials (and warnings) carry the ICH408I message in RACF's layout.
+ *
+ * A RACLISTed class takes steps 2-7's profiles and access lists from the
+ * snapshot of its last SETROPTS RACLIST(class) [REFRESH], through the
+ * handle's in-storage copy (raclist.h); other classes are read live.
  */
 #ifndef ATTLS_SAF_ACCESS_H
 #define ATTLS_SAF_ACCESS_H

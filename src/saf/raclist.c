@@ -141,8 +141,8 @@ load_acls(struct saf_db *db, struct rl_class *c, struct at_err *err)
 		memset(&key, 0, sizeof(key));
 		memcpy(key.name, pname, sizeof(key.name));
 		key.generic = generic != 0;
-		p = bsearch(&key, c->prof, c->nprof, sizeof(*c->prof),
-		    prof_cmp);
+		p = c->nprof > 0 ? bsearch(&key, c->prof, c->nprof,
+		    sizeof(*c->prof), prof_cmp) : NULL;
 		if (p == NULL)
 			continue;
 		np = realloc(p->acl, (p->nacl + 1) * sizeof(*p->acl));
@@ -252,8 +252,9 @@ saf_raclist_find(struct saf_db *db, const struct saf_class *sc, const char *r,
 	if (strlen(r) >= sizeof(key.name))
 		return AT_OK;
 	memcpy(key.name, r, strlen(r) + 1);
-	*out = bsearch(&key, c->prof, c->ndiscrete, sizeof(*c->prof),
-	    prof_cmp);
+	if (c->ndiscrete > 0)
+		*out = bsearch(&key, c->prof, c->ndiscrete, sizeof(*c->prof),
+		    prof_cmp);
 	if (*out != NULL || !sc->generic)
 		return AT_OK;
 	for (i = c->ndiscrete; i < c->nprof; i++) {
@@ -277,6 +278,8 @@ saf_rl_entry_access(const struct saf_rl_profile *p, const char *id)
 	if (strlen(id) >= sizeof(key.id))
 		return -1;
 	memcpy(key.id, id, strlen(id) + 1);
+	if (p->nacl == 0)
+		return -1;
 	e = bsearch(&key, p->acl, p->nacl, sizeof(*p->acl), entry_cmp);
 	return e != NULL ? (int)e->access : -1;
 }
