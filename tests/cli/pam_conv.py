@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""pam_conv.py ANSWERS... -- COMMAND...: runs COMMAND (pamtester) and
+"""pam_conv.py [--uid UID] ANSWERS... -- COMMAND...: runs COMMAND
+(pamtester; as UID through setpriv when given) and
 answers its conversation prompts in order, one ANSWER per prompt, each
 only once the prompt has been written (pam_misc reads one read(2) per
 prompt, so answers piped in at once would run together).  Prints what the
@@ -12,8 +13,14 @@ import sys
 import time
 
 args = sys.argv[1:]
+uid = None
+if args[:1] == ["--uid"]:
+    uid, args = args[1], args[2:]
 sep = args.index("--")
 answers, cmd = args[:sep], args[sep + 1:]
+if uid is not None:
+    cmd = ["setpriv", "--reuid=" + uid, "--regid=" + uid,
+           "--clear-groups"] + cmd
 p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                      stderr=subprocess.STDOUT)
 seen = b""

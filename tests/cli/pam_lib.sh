@@ -62,16 +62,18 @@ pam_service() {
 	printf '%s\n' "$2" >"/etc/pam.d/$1"
 }
 
-# start_safd DB SOCKET LOG: attls-safd in the background (sets $safd),
-# waits until its socket exists.
+# start_safd DB SOCKET LOG [OPTIONS]: attls-safd in the background (sets
+# $safd), waits until its socket exists.
 start_safd() {
-	attls-safd --foreground --db "$1" --socket "$2" 2>"$3" &
+	sd_db=$1 sd_sock=$2 sd_log=$3
+	shift 3
+	attls-safd --foreground --db "$sd_db" --socket "$sd_sock" "$@" 2>"$sd_log" &
 	safd=$!
 	i=0
-	until [ -S "$2" ]; do
+	until [ -S "$sd_sock" ]; do
 		i=$((i + 1))
 		if [ $i -gt 300 ] || ! kill -0 "$safd" 2>/dev/null; then
-			cat "$3"
+			cat "$sd_log"
 			echo "attls-safd did not start"
 			exit 1
 		fi
