@@ -82,8 +82,20 @@ start_safd() {
 }
 
 # log_since N: the syslog lines after the first N (for one step's lines).
+# A program's records are queued on /dev/log before it answers its
+# client, and the socket keeps their order, so once a marker sent now has
+# reached the file, so has everything the step logged.
+log_mark=0
 log_since() {
-	tail -n +"$(($1 + 1))" "$syslog"
+	log_mark=$((log_mark + 1))
+	logger -u /dev/log -p authpriv.debug "attls-test-mark-$log_mark"
+	i=0
+	until grep -q "attls-test-mark-$log_mark\$" "$syslog"; do
+		i=$((i + 1))
+		if [ $i -gt 100 ]; then echo "the test's syslog catcher fell behind"; break; fi
+		sleep 0.05
+	done
+	tail -n +"$(($1 + 1))" "$syslog" | grep -v 'attls-test-mark-'
 }
 log_lines() {
 	wc -l <"$syslog"
