@@ -10,10 +10,14 @@
  *   attls saf passticket generate --user U --appl A [--time EPOCH]
  *       [--key HEX [--enhanced [--type upper|mixed]]]
  *   attls saf passticket evaluate --user U --appl A [--time EPOCH] TICKET
+ *   attls saf verify --user U --appl A   (password or PassTicket)
+ *   attls saf groups [--user U]
+ *   attls saf omvs [--user U | --uid N]
  *   attls saf usermap ...                (see cmd_saf_usermap.c)
  *
- * Every subcommand takes --db PATH (else $ATTLS_SAFDB, else the default)
- * and --help.  An error that stops the question being answered exits 1
+ * Every subcommand takes --db PATH (else $ATTLS_SAFDB, else the default),
+ * --service [SOCKET] (ask attls-safd instead; see saf_route.h),
+ * --verbose and --help.  An error that stops the question being answered exits 1
  * with a message on stderr; a usage error exits 2.
  */
 #include <ctype.h>
@@ -28,6 +32,7 @@
 #include <openssl/crypto.h>
 
 #include "cli/commands.h"
+#include "cli/saf_route.h"
 #include "common/buf.h"
 #include "common/num.h"
 #include "common/str.h"
@@ -36,7 +41,10 @@
 #include "saf/db.h"
 #include "saf/passticket.h"
 #include "saf/password.h"
+#include "saf/group.h"
+#include "saf/signon.h"
 #include "saf/user.h"
+#include "safd/signon.h"
 
 #define EXIT_DENIED 1
 #define EXIT_USAGE 2
@@ -45,8 +53,8 @@
 /* Parsed options; every value is borrowed from argv. */
 struct opts {
 	const char *db, *user, *cls, *resource, *access, *appl, *key, *time,
-	    *type;
-	bool enhanced, help;
+	    *type, *uid, *socket;
+	bool enhanced, help, service, verbose, newpass;
 	const char *pos[4];
 	int npos;
 };
@@ -63,8 +71,10 @@ static const struct optdef optdefs[] = {
 	OPT("--db", db), OPT("--user", user), OPT("--class", cls),
 	OPT("--resource", resource), OPT("--access", access),
 	OPT("--appl", appl), OPT("--key", key), OPT("--time", time),
-	OPT("--type", type),
+	OPT("--type", type), OPT("--uid", uid),
 	{ "--enhanced", offsetof(struct opts, enhanced), true },
+	{ "--verbose", offsetof(struct opts, verbose), true },
+	{ "--new-password", offsetof(struct opts, newpass), true },
 	{ "--help", offsetof(struct opts, help), true },
 };
 
@@ -108,11 +118,20 @@ parse(int argc, char **argv, const char *allowed, int maxpos,
 		for (k = 0; k < sizeof(optdefs) / sizeof(optdefs[0]); k++)
 			if (strcmp(a, optdefs[k].name) == 0)
 				break;
-		if (k == sizeof(optdefs) / sizeof(optdefs[0]) ||
-		    !allowed_opt(allowed, a)) {
+		if ((k == sizeof(optdefs) / sizeof(optdefs[0]) &&
+		    strcmp(a, "--service") != 0) || !allowed_opt(allowed, a)) {
 			fprintf(stderr, "attls saf %s: unknown option '%s' "
 			    "(try --help)\n", cmd, a);
 			return EXIT_USAGE;
+		}
+		if (strcmp(a, "--service") == 0 && allowed_opt(allowed, a)) {
+			/* The socket is optional: a path, so it cannot be
+			 * taken for another argument. */
+			o->service = true;
+			if (i + 1 < argc && (argv[i + 1][0] == '/' ||
+			    strncmp(argv[i + 1], "./", 2) == 0))
+				o->socket = argv[++i];
+			continue;
 		}
 		if (optdefs[k].flag) {
 			*(bool *)(void *)((char *)o + optdefs[k].off) = true;
@@ -146,6 +165,24 @@ fail(const char *cmd, const struct at_err *err)
 	return 1;
 }
 
+/* Picks the database or the service; -1 when picked, else an exit status. */
+static int
+route(const struct opts *o, const char *cmd, struct saf_route *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (o->service && o->db != NULL) {
+		fprintf(stderr, "attls saf %s: give --db or --service, not both\n",
+		    cmd);
+		return EXIT_USAGE;
+	}
+	r->db = o->db;
+	r->socket = o->socket;
+	r->verbose = o->verbose;
+	r->cmd = cmd;
+	saf_route_pick(r, o->service);
+	return -1;
+}
+
 static void
 usage_saf(FILE *f)
 {
@@ -156,9 +193,15 @@ usage_saf(FILE *f)
 	    "  check       may a user have an access level to a resource\n"
 	    "  verify      check a user's password (read from standard input)\n"
 	    "  passticket  generate or evaluate a PassTicket\n"
-	    "  usermap     the user a client certificate maps to\n"
+	    "  groups      the groups a user is connected to\n"
+	    "  omvs        a user's OMVS UID, GID, HOME and PROGRAM\n"
+	    "  usermap     the user a certificate or distributed identity maps to\n"
 	    "\n"
-	    "Every command takes --db PATH (default: $%s, else %s).\n",
+	    "Every command takes --db PATH (default: $%s, else %s)\n"
+	    "or --service [SOCKET] to ask the SAF service (attls-safd; default\n"
+	    "$ATTLS_SAF_SOCKET, else /run/attls/saf.sock).  With neither, the\n"
+	    "database answers when it is readable, else the service.  --verbose\n"
+	    "says which answered.\n",
 	    SAF_DB_ENV, SAF_DB_DEFAULT_PATH);
 }
 
@@ -166,12 +209,16 @@ static void
 usage_check(FILE *f)
 {
 	fprintf(f,
-	    "usage: attls saf check --user U --class C --resource R "
-	    "--access A [--db PATH]\n"
+	    "usage: attls saf check [--user U] --class C --resource R "
+	    "--access A\n"
+	    "                       [--db PATH | --service [SOCKET]] "
+	    "[--verbose]\n"
 	    "\n"
 	    "Asks whether user U may have access A (NONE, EXECUTE, READ,\n"
 	    "UPDATE, CONTROL, ALTER) to resource R in class C.  Prints\n"
-	    "'allowed', or the ICH408I violation message.\n"
+	    "'allowed', or the ICH408I violation message.  --user is needed\n"
+	    "with the database; the service answers for the caller without\n"
+	    "it, and for another user only with READ to FACILITY BPX.SERVER.\n"
 	    "\n"
 	    "Exit status: 0 allowed, 1 denied or an error, 2 usage error,\n"
 	    "3 not protected (no profile covers R, or class C is inactive).\n");
@@ -181,11 +228,16 @@ static void
 usage_verify(FILE *f)
 {
 	fprintf(f,
-	    "usage: attls saf verify --user U [--db PATH] < password\n"
+	    "usage: attls saf verify --user U [--appl A] [--new-password]\n"
+	    "                        [--db PATH | --service [SOCKET]] "
+	    "[--verbose] < secret\n"
 	    "\n"
 	    "Checks U's password, read from the first line of standard input.\n"
+	    "With --appl A the line may instead be a PassTicket for application\n"
+	    "A (PTKTDATA), and U needs READ to APPL A when that profile exists.\n"
+	    "--new-password changes the password to the second line.\n"
 	    "Prints 'ok', or the RACF messages (ICH408I, IRR012I, IRR013I,\n"
-	    "IRR014I).  Failed attempts count towards revocation.\n"
+	    "IRR014I, IRR015I).  Failed attempts count towards revocation.\n"
 	    "\n"
 	    "Exit status: 0 ok, 1 refused or an error, 2 usage error.\n");
 }
@@ -196,6 +248,8 @@ usage_ptkt(FILE *f)
 	fprintf(f,
 	    "usage: attls saf passticket generate --user U --appl A "
 	    "[--time EPOCH] [--db PATH]\n"
+	    "       attls saf passticket generate --user U --appl A "
+	    "--service [SOCKET]\n"
 	    "       attls saf passticket generate --user U --appl A "
 	    "--key HEX [--time EPOCH]\n"
 	    "             [--enhanced [--type upper|mixed]]\n"
@@ -255,16 +309,17 @@ cmd_check(int argc, char **argv)
 	int st;
 
 	at_err_clear(&err);
+	struct saf_route r;
+
 	st = parse(argc, argv, "--db --user --class --resource --access "
-	    "--help", 0, &o, "check");
+	    "--service --verbose --help", 0, &o, "check");
 	if (st >= 0)
 		return st;
 	if (o.help) {
 		usage_check(stdout);
 		return 0;
 	}
-	if ((st = need(o.user, "--user", "check")) != 0 ||
-	    (st = need(o.cls, "--class", "check")) != 0 ||
+	if ((st = need(o.cls, "--class", "check")) != 0 ||
 	    (st = need(o.resource, "--resource", "check")) != 0 ||
 	    (st = need(o.access, "--access", "check")) != 0)
 		return st;
@@ -272,6 +327,12 @@ cmd_check(int argc, char **argv)
 		fprintf(stderr, "attls saf check: %s\n", err.msg);
 		return EXIT_USAGE;
 	}
+	if ((st = route(&o, "check", &r)) >= 0)
+		return st;
+	if (r.service)
+		return saf_svc_check(&r, o.user, o.cls, o.resource, o.access);
+	if ((st = need(o.user, "--user", "check")) != 0)
+		return st;
 	if (open_db(o.db, &db, &err) != AT_OK ||
 	    saf_check_access(db, o.user, o.cls, o.resource, acc, &d,
 	    &err) != AT_OK) {
@@ -338,18 +399,74 @@ verify_report(struct saf_db *db, const char *user, enum saf_verify_result r)
 	return st;
 }
 
+/*
+ * Sign-on from the database, as the service does it: a PassTicket for
+ * the application in place of the password, the APPL class, a new
+ * password.  The invoker is the one whose PTKTDATA authority counts.
+ */
+static int
+verify_signon(const struct opts *o, const char *pw, const char *newpw)
+{
+	char caller[SAF_NAME_MAX + 1] = "";
+	struct saf_signon_req req;
+	struct saf_signon_res *res;
+	struct saf_db *db = NULL;
+	struct at_err err, ignored;
+	int st;
+
+	at_err_clear(&err);
+	res = calloc(1, sizeof(*res));
+	if (res == NULL)
+		return 1;
+	memset(&req, 0, sizeof(req));
+	req.user = o->user;
+	req.secret = pw;
+	req.appl = o->appl;
+	req.new_password = newpw;
+	req.now = saf_now();
+	if (open_db(o->db, &db, &err) != AT_OK) {
+		free(res);
+		return fail("verify", &err);
+	}
+	if (invoker(db, caller, &ignored) != AT_OK)
+		caller[0] = '\0';
+	if (safd_signon(db, caller, &req, res, &err) != AT_OK) {
+		st = fail("verify", &err);
+	} else if (res->saf_rc == 0) {
+		printf("ok\n%s%s", res->passticket ? "signed on with a "
+		    "PassTicket\n" : "", res->password_changed ?
+		    "password changed\n" : "");
+		st = 0;
+	} else {
+		printf("%s", res->messages);
+		if (o->verbose)
+			fprintf(stderr, "attls saf verify: SAF RC %d, RACF RC %d, "
+			    "reason %d\n", res->saf_rc, res->racf_rc,
+			    res->reason);
+		st = EXIT_DENIED;
+	}
+	OPENSSL_cleanse(res, sizeof(*res));
+	free(res);
+	saf_db_close(db);
+	return st;
+}
+
 static int
 cmd_verify(int argc, char **argv)
 {
-	char pw[SAF_PASSWORD_MAX + 2];
+	char pw[SAF_PASSWORD_MAX + 2], npw[SAF_PASSWORD_MAX + 2];
 	struct opts o;
 	struct saf_db *db = NULL;
+	struct saf_route rt;
 	struct at_err err;
 	enum saf_verify_result r = SAF_VERIFY_UNKNOWN_USER;
 	int st;
 
 	at_err_clear(&err);
-	st = parse(argc, argv, "--db --user --help", 0, &o, "verify");
+	memset(npw, 0, sizeof(npw));
+	memset(pw, 0, sizeof(pw));
+	st = parse(argc, argv, "--db --user --appl --new-password --service "
+	    "--verbose --help", 0, &o, "verify");
 	if (st >= 0)
 		return st;
 	if (o.help) {
@@ -358,8 +475,21 @@ cmd_verify(int argc, char **argv)
 	}
 	if ((st = need(o.user, "--user", "verify")) != 0)
 		return st;
+	if ((st = route(&o, "verify", &rt)) >= 0)
+		return st;
 	if ((st = read_password(pw, sizeof(pw))) != 0)
 		goto out;
+	if (o.newpass && (st = read_password(npw, sizeof(npw))) != 0)
+		goto out;
+	if (rt.service) {
+		st = saf_svc_verify(&rt, o.user, pw, o.appl, o.newpass ? npw :
+		    NULL);
+		goto out;
+	}
+	if (o.appl != NULL || o.newpass) {
+		st = verify_signon(&o, pw, o.newpass ? npw : NULL);
+		goto out;
+	}
 	if (open_db(o.db, &db, &err) != AT_OK ||
 	    saf_verify_password(db, o.user, pw, &r, &err) != AT_OK) {
 		st = fail("verify", &err);
@@ -368,6 +498,7 @@ cmd_verify(int argc, char **argv)
 	st = verify_report(db, o.user, r);
 out:
 	OPENSSL_cleanse(pw, sizeof(pw));
+	OPENSSL_cleanse(npw, sizeof(npw));
 	saf_db_close(db);
 	return st;
 }
@@ -507,8 +638,10 @@ cmd_passticket(int argc, char **argv)
 	int64_t t = 0;
 	int st;
 
+	struct saf_route r;
+
 	st = parse(argc, argv, "--db --user --appl --key --time --type "
-	    "--enhanced --help", 2, &o, "passticket");
+	    "--enhanced --service --verbose --help", 2, &o, "passticket");
 	if (st >= 0)
 		return st;
 	if (o.help || o.npos == 0) {
@@ -544,7 +677,163 @@ cmd_passticket(int argc, char **argv)
 		return st;
 	if (generate && o.key != NULL)
 		return generate_with_key(&o, t);
+	if ((st = route(&o, "passticket", &r)) >= 0)
+		return st;
+	if (r.service && !generate) {
+		fprintf(stderr, "attls saf passticket: the service evaluates a "
+		    "PassTicket as a sign-on: attls saf verify --user U --appl A "
+		    "--service\n");
+		return EXIT_USAGE;
+	}
+	if (r.service && o.time != NULL) {
+		fprintf(stderr, "attls saf passticket: the service generates for "
+		    "the present time only; --time goes with --db\n");
+		return EXIT_USAGE;
+	}
+	if (r.service)
+		return saf_svc_ptktgen(&r, o.user, o.appl);
 	return ptkt_service(&o, generate, t);
+}
+
+static int
+cmd_groups(int argc, char **argv)
+{
+	char name[SAF_NAME_MAX + 1];
+	struct saf_actor *a = NULL;
+	struct saf_db *db = NULL;
+	struct saf_route r;
+	struct opts o;
+	struct at_err err;
+	size_t i;
+	int st;
+
+	at_err_clear(&err);
+	st = parse(argc, argv, "--db --user --service --verbose --help", 0, &o,
+	    "groups");
+	if (st >= 0)
+		return st;
+	if (o.help) {
+		printf("usage: attls saf groups [--user U] [--db PATH | --service "
+		    "[SOCKET]] [--verbose]\n\n"
+		    "Lists the groups user U (default: the invoker) is connected\n"
+		    "to; revoked connections are left out.  Through the service,\n"
+		    "another user's groups need READ to FACILITY BPX.SERVER.\n"
+		    "Exit status: 0 listed, 1 no such user or an error, 2 usage "
+		    "error.\n");
+		return 0;
+	}
+	if ((st = route(&o, "groups", &r)) >= 0)
+		return st;
+	if (r.service)
+		return saf_svc_groups(&r, o.user);
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return 1;
+	st = 1;
+	if (open_db(o.db, &db, &err) != AT_OK ||
+	    (o.user == NULL ? invoker(db, name, &err) :
+	    saf_name_norm(o.user, "user id", name, &err)) != AT_OK ||
+	    saf_actor_load(db, name, a, &err) != AT_OK) {
+		st = fail("groups", &err);
+	} else if (!a->defined) {
+		printf("IRR012I  VERIFICATION FAILED. USER PROFILE NOT FOUND.\n");
+	} else {
+		printf("%s\n", a->user);
+		for (i = 0; i < a->ngroups; i++)
+			if (!a->groups[i].revoked)
+				printf("  group %s\n", a->groups[i].name);
+		st = 0;
+	}
+	free(a);
+	saf_db_close(db);
+	return st;
+}
+
+static int
+omvs_print(struct saf_db *db, const char *name)
+{
+	struct saf_user u;
+	struct saf_group g;
+	struct at_err err;
+
+	if (saf_user_get(db, name, &u, &err) != AT_OK) {
+		if (err.rc != AT_E_NOTFOUND)
+			return fail("omvs", &err);
+		printf("IRR012I  VERIFICATION FAILED. USER PROFILE NOT FOUND.\n");
+		return EXIT_DENIED;
+	}
+	printf("%s\n", u.name);
+	if (u.has_uid)
+		printf("  UID %lld\n", (long long)u.uid);
+	else
+		printf("  UID none\n");
+	if (saf_group_get(db, u.dfltgrp, &g, &err) == AT_OK && g.has_gid)
+		printf("  GID %lld (%s)\n", (long long)g.gid, u.dfltgrp);
+	else
+		printf("  GID none (%s)\n", u.dfltgrp);
+	printf("  HOME %s\n  PROGRAM %s\n", u.home[0] != '\0' ? u.home : "none",
+	    u.program[0] != '\0' ? u.program : "none");
+	return 0;
+}
+
+static int
+cmd_omvs(int argc, char **argv)
+{
+	char name[SAF_SUBJECT_MAX + 1];
+	struct saf_db *db = NULL;
+	struct saf_route r;
+	struct opts o;
+	struct at_err err;
+	uint64_t uid = 0;
+	bool defined = false;
+	int st;
+
+	at_err_clear(&err);
+	st = parse(argc, argv, "--db --user --uid --service --verbose --help",
+	    0, &o, "omvs");
+	if (st >= 0)
+		return st;
+	if (o.help) {
+		printf("usage: attls saf omvs [--user U | --uid N] [--db PATH | "
+		    "--service [SOCKET]] [--verbose]\n\n"
+		    "Shows the OMVS segment of user U, or of the user whose OMVS\n"
+		    "UID is N (default: the invoker): UID, the GID of its default\n"
+		    "group, HOME and PROGRAM.  Through the service, another user\n"
+		    "needs READ to FACILITY BPX.SERVER.\n"
+		    "Exit status: 0 shown, 1 no such user or an error, 2 usage "
+		    "error.\n");
+		return 0;
+	}
+	if (o.user != NULL && o.uid != NULL) {
+		fprintf(stderr, "attls saf omvs: give --user or --uid, not both\n");
+		return EXIT_USAGE;
+	}
+	if (o.uid != NULL && at_parse_u64(at_str_c(o.uid), 0, 4294967295ULL,
+	    "--uid", &uid, &err) != AT_OK) {
+		fprintf(stderr, "attls saf omvs: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	if ((st = route(&o, "omvs", &r)) >= 0)
+		return st;
+	if (r.service)
+		return saf_svc_omvs(&r, o.user, o.uid != NULL,
+		    (unsigned long)uid);
+	if (open_db(o.db, &db, &err) != AT_OK)
+		return fail("omvs", &err);
+	if (o.user != NULL)
+		st = saf_name_norm(o.user, "user id", name, &err) == AT_OK ?
+		    omvs_print(db, name) : fail("omvs", &err);
+	else if (saf_user_from_uid(db, o.uid != NULL ? (uid_t)uid : getuid(),
+	    name, &defined, &err) != AT_OK)
+		st = fail("omvs", &err);
+	else if (!defined) {
+		printf("no user has OMVS UID %lu\n", o.uid != NULL ?
+		    (unsigned long)uid : (unsigned long)getuid());
+		st = EXIT_DENIED;
+	} else
+		st = omvs_print(db, name);
+	saf_db_close(db);
+	return st;
 }
 
 int
@@ -566,6 +855,10 @@ attls_cmd_saf(int argc, char **argv)
 		return cmd_passticket(argc - 1, argv + 1);
 	if (strcmp(argv[1], "usermap") == 0)
 		return attls_saf_usermap(argc - 1, argv + 1);
+	if (strcmp(argv[1], "groups") == 0)
+		return cmd_groups(argc - 1, argv + 1);
+	if (strcmp(argv[1], "omvs") == 0)
+		return cmd_omvs(argc - 1, argv + 1);
 	fprintf(stderr, "attls saf: '%s' is not a command\n", argv[1]);
 	usage_saf(stderr);
 	return EXIT_USAGE;

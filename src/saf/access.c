@@ -7,6 +7,7 @@
 #include "saf/authority.h"
 #include "saf/class.h"
 #include "saf/match.h"
+#include "saf/raclist.h"
 #include "saf/sqlutil.h"
 #include "saf/user.h"
 
@@ -17,6 +18,7 @@ struct found {
 	bool generic;
 	enum saf_access uacc;
 	bool warning;
+	const struct saf_rl_profile *rl; /* from a RACLIST copy, or NULL */
 };
 
 static enum at_rc
@@ -86,16 +88,21 @@ out:
 	return rc;
 }
 
-/* The access-list entry of profile id for `who`, or -1. */
+/* The access-list entry of profile f for `who`, or -1. */
 static enum at_rc
-entry(struct saf_db *db, int64_t id, const char *who, int *access,
+entry(struct saf_db *db, const struct found *f, const char *who, int *access,
     struct at_err *err)
 {
 	sqlite3_stmt *st = NULL;
+	int64_t id = f->id;
 	enum at_rc rc;
 	int row = 0;
 
 	*access = -1;
+	if (f->rl != NULL) {
+		*access = saf_rl_entry_access(f->rl, who);
+		return AT_OK;
+	}
 	rc = saf_db_prepare(db, "SELECT access FROM acl WHERE profile_id = ? "
 	    "AND id = ?", &st, err);
 	if (rc != AT_OK)
@@ -129,7 +136,7 @@ allowed_access(struct saf_db *db, const struct saf_actor *a,
 		d->via = SAF_VIA_UACC;
 		return AT_OK;
 	}
-	rc = entry(db, f->id, a->user, &acc, err);
+	rc = entry(db, f, a->user, &acc, err);
 	if (rc != AT_OK || acc >= 0) {
 		d->allowed = acc >= 0 ? (enum saf_access)acc : SAF_ACC_NONE;
 		d->via = SAF_VIA_USER;
@@ -139,7 +146,7 @@ allowed_access(struct saf_db *db, const struct saf_actor *a,
 	for (i = 0; i < a->ngroups; i++) {
 		if (a->groups[i].revoked)
 			continue;
-		rc = entry(db, f->id, a->groups[i].name, &acc, err);
+		rc = entry(db, f, a->groups[i].name, &acc, err);
 		if (rc != AT_OK)
 			return rc;
 		if (acc > best) {
@@ -153,7 +160,7 @@ allowed_access(struct saf_db *db, const struct saf_actor *a,
 		return AT_OK;
 	}
 	if (a->defined && !a->restricted) {
-		rc = entry(db, f->id, "*", &acc, err);
+		rc = entry(db, f, "*", &acc, err);
 		if (rc != AT_OK || acc >= 0) {
 			d->allowed = acc >= 0 ? (enum saf_access)acc :
 			    SAF_ACC_NONE;
@@ -235,9 +242,22 @@ decide(struct saf_db *db, const char *user, const char *shown,
 	enum at_rc rc;
 
 	memset(&f, 0, sizeof(f));
-	rc = find_discrete(db, c->name, r, &f, &hit, err);
-	if (rc == AT_OK && !hit && c->generic)
-		rc = find_generic(db, c->name, r, &f, &hit, err);
+	if (c->raclist) {
+		/* Decided from the in-storage copy, as of the last
+		 * SETROPTS RACLIST(class) REFRESH. */
+		rc = saf_raclist_find(db, c, r, &f.rl, err);
+		hit = f.rl != NULL;
+		if (hit) {
+			memcpy(f.name, f.rl->name, sizeof(f.name));
+			f.generic = f.rl->generic;
+			f.uacc = f.rl->uacc;
+			f.warning = f.rl->warning;
+		}
+	} else {
+		rc = find_discrete(db, c->name, r, &f, &hit, err);
+		if (rc == AT_OK && !hit && c->generic)
+			rc = find_generic(db, c->name, r, &f, &hit, err);
+	}
 	if (rc != AT_OK || !hit)
 		return rc;
 	memcpy(d->profile, f.name, sizeof(d->profile));

@@ -117,15 +117,53 @@ saf_setropts_classact(struct saf_db *db, const struct saf_actor *actor,
 	    "WHERE ?2 IS NULL OR name = ?2", on, err);
 }
 
+/* Replaces the RACLIST snapshot of class c with its profiles as they are
+ * now (on), or drops it (NORACLIST).  Caller's transaction. */
+static enum at_rc
+snapshot(struct saf_db *db, const char *c, bool on, struct at_err *err)
+{
+	static const char *const sql[] = {
+		"DELETE FROM raclist_acl WHERE class = ?",
+		"DELETE FROM raclist_profiles WHERE class = ?",
+		"INSERT INTO raclist_profiles SELECT class, id, name, generic, "
+		"uacc, warning FROM profiles WHERE class = ?",
+		"INSERT INTO raclist_acl SELECT p.class, a.profile_id, a.id, "
+		"a.access FROM acl a JOIN profiles p ON p.id = a.profile_id "
+		"WHERE p.class = ?",
+	};
+	sqlite3_stmt *st = NULL;
+	enum at_rc rc = AT_OK;
+	size_t i;
+
+	for (i = 0; rc == AT_OK && i < (on ? 4u : 2u); i++) {
+		rc = saf_db_prepare(db, sql[i], &st, err);
+		if (rc != AT_OK)
+			break;
+		saf_sql_bind(st, 1, c);
+		rc = saf_sql_done(db, st, "SETROPTS RACLIST", err);
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	return rc;
+}
+
 enum at_rc
 saf_setropts_raclist(struct saf_db *db, const struct saf_actor *actor,
     const char *class_name, bool on, struct at_err *err)
 {
+	struct saf_class c;
+	enum at_rc rc;
+
 	if (class_name != NULL && strcmp(class_name, "*") == 0)
 		return at_err_setx(err, AT_E_INPUT,
 		    "RACLIST needs class names, not *");
-	return set_flag(db, actor, class_name, "UPDATE classes SET raclist = ?1,"
+	rc = set_flag(db, actor, class_name, "UPDATE classes SET raclist = ?1,"
 	    " generation = generation + ?1 WHERE name = ?2", on, err);
+	if (rc == AT_OK)
+		rc = saf_class_get(db, class_name, &c, err);
+	if (rc == AT_OK)
+		rc = snapshot(db, c.name, on, err);
+	return rc;
 }
 
 enum at_rc
@@ -143,6 +181,8 @@ saf_setropts_refresh(struct saf_db *db, const struct saf_actor *actor,
 	if (rc == AT_OK)
 		rc = set_flag(db, actor, c.name, "UPDATE classes SET "
 		    "generation = generation + ?1 WHERE name = ?2", 1, err);
+	if (rc == AT_OK)
+		rc = snapshot(db, c.name, true, err);
 	return rc;
 }
 

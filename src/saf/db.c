@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "saf/raclist.h"
 #include "saf/schema.h"
+#include "saf/schema_v2.h"
 #include "saf/sqlutil.h"
 
 struct saf_db {
@@ -21,11 +23,13 @@ struct saf_db {
 	char *path;
 	bool in_txn;
 	bool readonly;
+	struct saf_raclist *raclist; /* raclist.c's copies; owned */
 };
 
 /* Migrations: entry i brings a database at version i to version i + 1. */
 static const char *const migrations[SAF_DB_SCHEMA_VERSION] = {
 	SAF_SCHEMA_V1,
+	SAF_SCHEMA_V2,
 };
 
 enum at_rc
@@ -423,8 +427,15 @@ saf_db_close(struct saf_db *db)
 	saf_db_rollback(db);
 	if (db->sql != NULL)
 		(void)sqlite3_close_v2(db->sql);
+	saf_raclist_free(db->raclist);
 	free(db->path);
 	free(db);
+}
+
+struct saf_raclist **
+saf_db_raclist(struct saf_db *db)
+{
+	return &db->raclist;
 }
 
 const char *

@@ -55,7 +55,7 @@
 #define SAF_DB_BUSY_MS 5000
 
 /* The schema version this build creates and understands. */
-#define SAF_DB_SCHEMA_VERSION 1
+#define SAF_DB_SCHEMA_VERSION 2
 
 /* saf_db_open flags. */
 #define SAF_DB_CREATE 0x1u   /* create the file and schema if absent */
@@ -99,6 +99,11 @@ AT_MUST_CHECK enum at_rc saf_db_require_txn(struct saf_db *db,
 
 /* For src/saf/ only.  The handle stays owned by db. */
 sqlite3 *saf_db_sqlite(struct saf_db *db);
+
+/* For src/saf/raclist.c only: where db keeps its RACLIST copies (owned
+ * by db, freed by saf_db_close). */
+struct saf_raclist;
+struct saf_raclist **saf_db_raclist(struct saf_db *db);
 
 /*
  * For src/saf/ only: prepares sql.  On success *stmt is the caller's and

@@ -271,6 +271,54 @@ saf_passticket_evaluate(struct saf_db *db, const char *caller,
 	return rc;
 }
 
+enum at_rc
+saf_passticket_signon(struct saf_db *db, const char *user, const char *appl,
+    const char *ticket, int64_t now, bool *covered,
+    enum saf_ptkt_result *result, struct at_err *err)
+{
+	char u[SAF_NAME_MAX + 1], a[SAF_NAME_MAX + 1];
+	struct saf_user su;
+	struct saf_class c;
+	struct keys k;
+	bool defined = false, no_check = false, replayed = false;
+	int64_t expires = 0;
+	int hit = 0;
+	enum at_rc rc;
+
+	memset(&k, 0, sizeof(k));
+	*covered = false;
+	*result = SAF_PTKT_INVALID;
+	rc = saf_db_require_txn(db, err);
+	if (rc == AT_OK)
+		rc = saf_class_get(db, "PTKTDATA", &c, err);
+	if (rc != AT_OK || !saf_class_in_effect(&c))
+		return rc;
+	rc = prepare(db, user, appl, u, a, &su, &defined, &k, err);
+	if (rc == AT_E_NOTFOUND) {
+		/* No key for the application: the secret is only a
+		 * password. */
+		at_err_clear(err);
+		rc = AT_OK;
+		goto out;
+	}
+	if (rc != AT_OK)
+		goto out;
+	*covered = true;
+	if (ticket == NULL || strlen(ticket) != SAF_PTKT_LEN || !defined ||
+	    su.revoked)
+		goto out;
+	rc = match(&k, u, a, ticket, now, &hit, &expires, &no_check, err);
+	if (rc != AT_OK || !hit)
+		goto out;
+	if (!no_check)
+		rc = replay(db, u, a, ticket, now, expires, &replayed, err);
+	if (rc == AT_OK)
+		*result = replayed ? SAF_PTKT_REPLAY : SAF_PTKT_VALID;
+out:
+	OPENSSL_cleanse(&k, sizeof(k));
+	return rc;
+}
+
 const char *
 saf_ptkt_result_name(enum saf_ptkt_result r)
 {

@@ -30,6 +30,7 @@
 #ifndef ATTLS_SAF_PASSTICKET_H
 #define ATTLS_SAF_PASSTICKET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -113,6 +114,18 @@ AT_MUST_CHECK enum at_rc saf_passticket_evaluate(struct saf_db *db,
     const char *caller, const char *user, const char *appl,
     const char *ticket, int64_t now, enum saf_ptkt_result *result,
     struct at_err *err);
+
+/*
+ * For src/saf/ only (signon.c): evaluates ticket for a user RACROUTE
+ * VERIFY has already found defined and not revoked, inside the caller's
+ * transaction, with no IRRPTAUTH check (a sign-on needs none; the SAF
+ * service checks its caller).  *covered says whether PTKTDATA is in
+ * effect and a profile holds a key for appl; when not, *result is
+ * SAF_PTKT_INVALID and nothing else happens.
+ */
+AT_MUST_CHECK enum at_rc saf_passticket_signon(struct saf_db *db,
+    const char *user, const char *appl, const char *ticket, int64_t now,
+    bool *covered, enum saf_ptkt_result *result, struct at_err *err);
 
 /* "valid", "invalid", "replay", "unknown user", "revoked". */
 const char *saf_ptkt_result_name(enum saf_ptkt_result r);

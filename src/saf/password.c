@@ -166,7 +166,7 @@ revoke_limit(struct saf_db *db, unsigned *limit, struct at_err *err)
 /* Records the outcome of a password comparison. */
 static enum at_rc
 record(struct saf_db *db, const char *user, const struct stored *s, bool ok,
-    enum saf_verify_result *result, struct at_err *err)
+    bool by_alt, enum saf_verify_result *result, struct at_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	unsigned limit = 0, failed = s->failed + 1;
@@ -174,7 +174,9 @@ record(struct saf_db *db, const char *user, const struct stored *s, bool ok,
 	enum at_rc rc;
 
 	if (ok) {
-		*result = s->expired ? SAF_VERIFY_EXPIRED : SAF_VERIFY_OK;
+		/* A PassTicket is not the password: its expiry is not asked. */
+		*result = s->expired && !by_alt ? SAF_VERIFY_EXPIRED :
+		    SAF_VERIFY_OK;
 		rc = saf_db_prepare(db, "UPDATE users SET failed = 0, "
 		    "last_access = ? WHERE name = ?", &st, err);
 		if (rc != AT_OK)
@@ -230,7 +232,7 @@ compare(const char *password, const struct stored *s, bool *ok,
  */
 static enum at_rc
 verify(struct saf_db *db, const char *user, const char *password,
-    const struct stored *pre_s, bool pre_ok,
+    const struct stored *pre_s, bool pre_ok, struct saf_pw_alt *alt,
     enum saf_verify_result *result, struct at_err *err)
 {
 	struct stored s;
@@ -253,8 +255,15 @@ verify(struct saf_db *db, const char *user, const char *password,
 		*result = SAF_VERIFY_REVOKED;
 	else if (!s.has_pw)
 		*result = SAF_VERIFY_PROTECTED;
-	else
-		rc = record(db, user, &s, ok, result, err);
+	else {
+		if (!ok && alt != NULL) {
+			rc = alt->fn(db, user, alt->ctx, &alt->verdict, err);
+			if (rc != AT_OK)
+				goto out;
+		}
+		rc = record(db, user, &s, ok || (alt != NULL &&
+		    alt->verdict == SAF_PW_ALT_ACCEPTED), !ok, result, err);
+	}
 out:
 	OPENSSL_cleanse(&s, sizeof(s));
 	return rc;
@@ -264,12 +273,22 @@ enum at_rc
 saf_verify_password(struct saf_db *db, const char *user, const char *password,
     enum saf_verify_result *result, struct at_err *err)
 {
+	return saf_verify_password_alt(db, user, password, NULL, result, err);
+}
+
+enum at_rc
+saf_verify_password_alt(struct saf_db *db, const char *user,
+    const char *password, struct saf_pw_alt *alt,
+    enum saf_verify_result *result, struct at_err *err)
+{
 	char n[SAF_NAME_MAX + 1];
 	bool own = !saf_db_in_txn(db), pre_ok = false;
 	struct stored pre;
 	enum at_rc rc;
 
 	*result = SAF_VERIFY_UNKNOWN_USER;
+	if (alt != NULL)
+		alt->verdict = SAF_PW_ALT_NONE;
 	rc = saf_name_norm(user, "user id", n, err);
 	if (rc != AT_OK)
 		return rc;
@@ -278,7 +297,8 @@ saf_verify_password(struct saf_db *db, const char *user, const char *password,
 		password = "";
 	}
 	if (!own)
-		return verify(db, n, password, NULL, false, result, err);
+		return verify(db, n, password, NULL, false, alt, result,
+		    err);
 	/* The key derivation (a good part of a second) runs before the
 	 * write lock is taken, so logons never queue other writers behind
 	 * it; verify() re-reads the entry under the lock. */
@@ -288,7 +308,7 @@ saf_verify_password(struct saf_db *db, const char *user, const char *password,
 	if (rc == AT_OK)
 		rc = saf_db_begin(db, err);
 	if (rc == AT_OK) {
-		rc = verify(db, n, password, &pre, pre_ok, result, err);
+		rc = verify(db, n, password, &pre, pre_ok, alt, result, err);
 		if (rc == AT_OK)
 			rc = saf_db_commit(db, err);
 		else

@@ -46,6 +46,33 @@ AT_MUST_CHECK enum at_rc saf_verify_password(struct saf_db *db,
     const char *user, const char *password, enum saf_verify_result *result,
     struct at_err *err);
 
+/*
+ * For src/saf/ only (signon.c): a second way to accept a secret that is
+ * not the password (a PassTicket).  fn runs inside the verification's
+ * transaction, only for a defined, unrevoked user with a password whose
+ * password did not match, and sets *verdict.  ACCEPTED signs the user on
+ * (its password's expiry is not asked); NONE and REPLAY count as one
+ * failed attempt, as a wrong password does.
+ */
+enum saf_pw_alt_verdict {
+	SAF_PW_ALT_NONE = 0,   /* not asked, or not a valid alternative */
+	SAF_PW_ALT_ACCEPTED,
+	SAF_PW_ALT_REPLAY      /* a valid PassTicket already used */
+};
+
+struct saf_pw_alt {
+	enum at_rc (*fn)(struct saf_db *db, const char *user, void *ctx,
+	    enum saf_pw_alt_verdict *verdict, struct at_err *err);
+	void *ctx;
+	enum saf_pw_alt_verdict verdict; /* out */
+};
+
+/* saf_verify_password, with alt (may be NULL) asked when the password
+ * does not match. */
+AT_MUST_CHECK enum at_rc saf_verify_password_alt(struct saf_db *db,
+    const char *user, const char *password, struct saf_pw_alt *alt,
+    enum saf_verify_result *result, struct at_err *err);
+
 /* "ok", "unknown user", "wrong password", "revoked", "expired",
  * "protected". */
 const char *saf_verify_result_name(enum saf_verify_result r);

@@ -99,12 +99,16 @@ connect_service(struct attls_saf *h, struct attls_saf_error *err)
 	enum at_rc rc;
 	int fd;
 
+	/* ctl_connect_timed keeps errno as connect(2) left it. */
 	at_err_clear(&e);
 	rc = ctl_connect_timed(h->path, connect, CONNECT_MS, &fd, &e);
+	if (rc == AT_E_IO)
+		return fail(err, ATTLS_SAF_E_CONNECT, "the SAF service at %s is "
+		    "not there: %s", h->path, strerror(errno));
 	if (rc != AT_OK)
 		return fail(err, rc == AT_E_INPUT ? ATTLS_SAF_E_INPUT :
-		    ATTLS_SAF_E_CONNECT, "the SAF service at %s: %s", h->path,
-		    e.msg);
+		    ATTLS_SAF_E_CONNECT, "the SAF service at %s does not answer "
+		    "within %d ms", h->path, CONNECT_MS);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
 		(void)close(fd);
 		return fail(err, ATTLS_SAF_E_IO, "asking who listens on %s: %s",

@@ -146,6 +146,7 @@ ptkt_fx(bool no_replay)
 	fx_rdef(f, "PTKTDATA", "IRRPTAUTH.DSN2APPL.*", SAF_ACC_NONE);
 	fx_permit(f, "PTKTDATA", "IRRPTAUTH.DSN2APPL.*", "LIBSERV",
 	    SAF_ACC_UPDATE);
+	fx_refresh(f, "PTKTDATA");
 	return f;
 }
 
@@ -204,6 +205,7 @@ test_round_trip_and_replay(void **state)
 		fx_rdef(f, "PTKTDATA", "IRRPTAUTH.OTHERAPP.*", SAF_ACC_NONE);
 		fx_permit(f, "PTKTDATA", "IRRPTAUTH.OTHERAPP.*", "LIBSERV",
 		    SAF_ACC_READ);
+		fx_refresh(f, "PTKTDATA");
 		FX_OK(f, saf_ptkt_legacy(dsn2key, "FRED", "DSN2APPL",
 		    (uint32_t)now + 5, t3, &f->err));
 		FX_OK(f, saf_passticket_evaluate(f->db, "LIBSERV", "FRED",

@@ -170,4 +170,13 @@ fx_permit(struct fx *f, const char *cls, const char *name, const char *id,
 	fx_commit(f);
 }
 
+/* SETROPTS RACLIST(cls) REFRESH: RACLISTed changes take effect. */
+static inline void
+fx_refresh(struct fx *f, const char *cls)
+{
+	fx_begin(f);
+	FX_OK(f, saf_setropts_refresh(f->db, &f->admin, cls, &f->err));
+	fx_commit(f);
+}
+
 #endif
