@@ -3,11 +3,13 @@
 # when they are missing.  As root it installs them; otherwise it lists what
 # is missing and fails, so a build never half-works on an unprepared host.
 set -eu
+# libpam0g-dev: pam_attls.so is a PAM module.  postgresql and pamtester: the
+# real PAM consumers the PAM tests sign on through; mandoc: man page lint.
 pkgs="build-essential cmake pkg-config clang libclang-rt-14-dev libssl-dev
 libsqlite3-dev libcmocka-dev openssl curl stunnel4 sqlite3 python3 sslscan
-gnutls-bin vsftpd"
-# mandoc: the manual pages are checked with mandoc -T lint (safd_man_test.sh)
-pkgs="$pkgs mandoc"
+gnutls-bin vsftpd
+libpam0g-dev
+postgresql pamtester mandoc"
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
