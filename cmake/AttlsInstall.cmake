@@ -42,8 +42,6 @@ set(ATTLS_SYSTEMD_UNITDIR ${_attls_unitdir} CACHE STRING "where systemd units ar
 set(ATTLS_TMPFILESDIR lib/tmpfiles.d CACHE STRING
   "where the tmpfiles.d entry for the runtime directory is installed")
 set(ATTLS_PAMDIR ${_attls_pamdir} CACHE STRING "where PAM modules are installed")
-set(ATTLS_SERVICE_USER attls CACHE STRING
-  "the unprivileged user attlsd's worker processes run as")
 
 # A target installed twice (by its own CMakeLists.txt and by the guarded
 # rules at the end of the top-level one) would be an error; remember which.
