@@ -9,6 +9,11 @@
 #   make bench           benchmarks (bench/)
 #   make bench-quick     the transparent-TLS comparison, short (under a minute)
 #   make lint            clang-tidy and cppcheck over src/
+#   make deb             the Debian package, from a copy of this tree, into
+#                        $(BUILD)/deb/ (lintian errors fail it)
+#   make deb-check       make deb, then install it in a fresh Debian tree,
+#                        run the batch-client lab there, and purge it
+#                        (tests/package/smoke.sh; needs root and a mirror)
 
 BUILD        ?= build
 BUILD_SAN    ?= build-sanitize
@@ -16,7 +21,11 @@ JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS  ?=
 
-.PHONY: all deps build check check-main check-sanitize bench bench-quick demo lint clean
+DEB_DIR      ?= $(BUILD)/deb
+DEB_VERSION  := $(shell sed -n '1s/^attls (\(.*\)).*/\1/p' debian/changelog)
+
+.PHONY: all deps build check check-main check-sanitize bench bench-quick demo lint clean \
+	deb deb-check
 
 all: build
 
@@ -52,6 +61,21 @@ bench-quick: build
 
 lint: build
 	./scripts/lint.sh $(BUILD)
+
+# dpkg-buildpackage writes next to the source directory, so it builds a
+# copy under $(DEB_DIR) and the results land there, not beside the tree.
+deb: deps
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/attls-$(DEB_VERSION)
+	tar -c --exclude='./build*' --exclude=./.git --exclude='./$(BUILD)' . | \
+		tar -x -C $(DEB_DIR)/attls-$(DEB_VERSION)
+	cd $(DEB_DIR)/attls-$(DEB_VERSION) && \
+		DEB_BUILD_OPTIONS="parallel=$(JOBS)" dpkg-buildpackage -us -uc -b
+	lintian --fail-on error --info $(DEB_DIR)/*.changes | tee $(DEB_DIR)/lintian.txt
+	@ls -1 $(DEB_DIR)/*.deb
+
+deb-check: deb
+	./tests/package/smoke.sh $(DEB_DIR) $(BUILD)/debootstrap
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN)

@@ -10,6 +10,9 @@ libsqlite3-dev libcmocka-dev openssl curl stunnel4 sqlite3 python3 sslscan
 gnutls-bin vsftpd
 libpam0g-dev
 postgresql pamtester mandoc"
+# debhelper, lintian: make deb builds and checks the Debian package;
+# debootstrap: the package's smoke test installs it in a fresh Debian tree
+pkgs="$pkgs debhelper lintian debootstrap"
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

@@ -30,6 +30,7 @@
 #include "ctl/summary.h"
 #include "daemon/daemon.h"
 #include "daemon/log.h"
+#include "daemon/notify.h"
 #include "engine/ktls.h"
 #include "saf/authority.h"
 #include "saf/db.h"
@@ -404,7 +405,7 @@ finish_builds(struct attlsd *d)
 static void
 notify_ready(struct attlsd *d)
 {
-	const char *ns = getenv("NOTIFY_SOCKET");
+	struct at_err err;
 
 	if (d->ready_fd >= 0) {
 		if (write(d->ready_fd, "READY\n", 6) != 6)
@@ -412,21 +413,8 @@ notify_ready(struct attlsd *d)
 		(void)close(d->ready_fd);
 		d->ready_fd = -1;
 	}
-	/* systemd Type=notify without linking libsystemd: one datagram. */
-	if (ns != NULL && (ns[0] == '/' || ns[0] == '@') && strlen(ns) < 100) {
-		struct sockaddr_un sa = { .sun_family = AF_UNIX };
-		int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		size_t n = strlen(ns);
-
-		memcpy(sa.sun_path, ns, n);
-		if (ns[0] == '@')
-			sa.sun_path[0] = '\0';
-		if (fd >= 0) {
-			(void)sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&sa,
-			    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n));
-			(void)close(fd);
-		}
-	}
+	if (attlsd_notify("READY=1", &err) != AT_OK)
+		attlsd_log(LOG_WARNING, false, "attlsd: %s", err.msg);
 }
 
 static int
@@ -767,6 +755,8 @@ main(int argc, char **argv)
 	notify_ready(&d);
 	status = loop(&d);
 	attlsd_log(LOG_INFO, false, "attlsd: stopping");
+	if (attlsd_notify("STOPPING=1", &err) != AT_OK)
+		attlsd_log(LOG_WARNING, false, "attlsd: %s", err.msg);
 out:
 	/* Workers exist only once start() ran; a refused first policy ends
 	 * before that. */
