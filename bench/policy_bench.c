@@ -443,7 +443,7 @@ static double
 time_loads(const char *path, size_t runs, struct policy_set **keep, struct at_err *err)
 {
 	const char *paths[1] = { path };
-	struct policy_load_opts lo = { NULL, paths, 1, NULL, false };
+	struct policy_load_opts lo = { .policy_paths = paths, .npolicy = 1 };
 	struct policy_diags d;
 	struct policy_set *set;
 	double *v = calloc(runs, sizeof(*v)), t0, med = -1;

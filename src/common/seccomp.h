@@ -19,6 +19,8 @@
 
 /* The most system calls one allow-list may name. */
 #define AT_SECCOMP_MAX_ALLOWED 128
+/* The most ioctl requests one allow-list may name. */
+#define AT_SECCOMP_MAX_IOCTLS 8
 
 /*
  * Sets PR_SET_NO_NEW_PRIVS and installs the filter on every thread of the
@@ -32,5 +34,14 @@
  */
 AT_MUST_CHECK enum at_rc at_seccomp_allow_only(const int *nrs, size_t n,
     struct at_err *err);
+
+
+/*
+ * The same, and ioctl(2) too, but only with one of the nreqs requests in
+ * reqs (compared as the kernel does, as an unsigned int): any other
+ * request kills the process.  ioctl must not be in nrs.
+ */
+AT_MUST_CHECK enum at_rc at_seccomp_allow_only_ioctl(const int *nrs, size_t n,
+    const unsigned long *reqs, size_t nreqs, struct at_err *err);
 
 #endif

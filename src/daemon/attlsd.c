@@ -28,6 +28,7 @@
 #include "common/num.h"
 #include "ctl/io.h"
 #include "ctl/summary.h"
+#include "daemon/bundle.h"
 #include "daemon/daemon.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
@@ -38,13 +39,19 @@
 #define DEFAULT_CONFIG "/etc/attls/pagent.conf"
 /* epoll data: 0 the listening socket, 1 signals, 2.. client slots. */
 #define ATTLSD_EV_BUILDER UINT64_MAX
+#define ATTLSD_EV_ENGINE (UINT64_MAX - 1)
+/* Descriptors the TLS engine holds besides its connections' and its
+ * workers': standard streams, links, keyholder channels, spare. */
+#define ENGINE_OWN_FDS 24
+/* The user the TLS engine runs as unless --user says otherwise. */
+#define ENGINE_USER "attls"
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: attlsd [-f] [-c PAGENT.CONF | -p POLICY...] [--socket PATH] [--db PATH]\n"
-	    "              [--workers N] [--ready-fd FD] [--no-ktls]\n"
+	    "              [--workers N] [--user NAME] [--ready-fd FD] [--no-ktls]\n"
 	    "              [--max-clients-per-user N] [--fd-reserve N]\n"
 	    "       attlsd --remove-summary [--socket PATH]\n"
 	    "\n"
@@ -57,7 +64,9 @@ usage(FILE *out)
 	    CTL_DEFAULT_SOCKET "\n"
 	    "      --db PATH       security database for SAF key rings and user ids;\n"
 	    "                      default $ATTLS_SAFDB, else /var/lib/attls/saf.db\n"
-	    "      --workers N     worker threads (default: one per CPU)\n"
+	    "      --workers N     worker threads of the TLS engine (default: one per CPU)\n"
+	    "      --user NAME     the user the TLS engine process runs as when attlsd is\n"
+	    "                      root (default: " ENGINE_USER ", else nobody); never root\n"
 	    "      --ready-fd FD   write \"READY\\n\" to FD once the policy is installed\n"
 	    "      --no-ktls       keep record encryption in attlsd even where the kernel\n"
 	    "                      offers TLS (by default it is used when available)\n"
@@ -170,6 +179,7 @@ enum at_rc
 attlsd_refresh(struct attlsd *d, struct at_buf *report, struct at_err *err)
 {
 	struct policy_load_opts opts = { 0 };
+	struct attlsd_bundle bundle;
 	struct policy_diags diags;
 	struct attlsd_gen *g = NULL;
 	enum at_rc rc;
@@ -178,8 +188,26 @@ attlsd_refresh(struct attlsd *d, struct at_buf *report, struct at_err *err)
 	opts.policy_paths = d->policy_paths;
 	opts.npolicy = d->npolicy;
 	policy_diags_init(&diags);
+	if (d->engine.pid != 0) {
+		rc = attlsd_bundle_init(&bundle, &opts, err);
+		if (rc != AT_OK) {
+			policy_diags_free(&diags);
+			return rc;
+		}
+		opts.files = &bundle.hook;
+	}
 	rc = attlsd_gen_load(&opts, d->next_gen, &g, &diags, err);
 	log_diags(&diags);
+	/* The engine loads the same files, before anything else happens. */
+	if (rc == AT_OK && d->engine.pid != 0) {
+		rc = attlsd_engine_gen(&d->engine, &bundle, g->id, err);
+		if (rc != AT_OK) {
+			attlsd_gen_unref(g);
+			g = NULL;
+		}
+	}
+	if (d->engine.pid != 0)
+		attlsd_bundle_free(&bundle);
 	/* Before the generation is installed: see publish_summary. */
 	if (rc == AT_OK && !d->checking) {
 		rc = publish_summary(d, g, err);
@@ -266,11 +294,22 @@ log_refused(struct attlsd *d, const char *what, const char *why)
 }
 
 bool
-attlsd_fd_room(struct attlsd *d, int highest)
+attlsd_fd_room(struct attlsd *d, int highest, size_t engine_more)
 {
+	size_t engine;
+
+	/* The TLS engine has the same limit and holds two descriptors for
+	 * each connection in the table (a few more for a program's
+	 * TTLS_INIT_CONNECTION, briefly), besides its own few: it runs out
+	 * first, and a descriptor it cannot receive fails the connection
+	 * with a vaguer message. */
+	(void)pthread_mutex_lock(&d->table.lock);
+	engine = ENGINE_OWN_FDS + 2 * d->nworkers + 2 * d->table.count + engine_more;
+	(void)pthread_mutex_unlock(&d->table.lock);
 	/* The kernel gives out the lowest free number, so a descriptor
 	 * numbered N means N below it are open. */
-	if (d->fd_limit <= 0 || (size_t)highest + d->fd_reserve < (size_t)d->fd_limit)
+	if (d->fd_limit <= 0 || ((size_t)highest + d->fd_reserve < (size_t)d->fd_limit &&
+	    engine + d->fd_reserve < (size_t)d->fd_limit))
 		return true;
 	log_refused(d, "a protected connection", "fewer descriptors are left than the "
 	    "reserve kept for the control socket (raise LimitNOFILE)");
@@ -432,6 +471,12 @@ loop(struct attlsd *d)
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.u64 == ATTLSD_EV_BUILDER) {
 				finish_builds(d);
+			} else if (ev[i].data.u64 == ATTLSD_EV_ENGINE) {
+				if (!attlsd_engine_read(d)) {
+					attlsd_log(LOG_ERR, false, "attlsd: the TLS engine process "
+					    "is gone; its connections ended with it; stopping");
+					return 1;
+				}
 			} else if (ev[i].data.u64 == 0) {
 				add_client(d);
 			} else if (ev[i].data.u64 == 1) {
@@ -475,6 +520,7 @@ parse_args(struct attlsd *d, int argc, char **argv, bool *fg, bool *check, struc
 		{ "socket", required_argument, NULL, 'S' },
 		{ "db", required_argument, NULL, 'D' },
 		{ "workers", required_argument, NULL, 'W' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "ready-fd", required_argument, NULL, 'R' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "check", no_argument, NULL, 'n' },
@@ -498,6 +544,7 @@ parse_args(struct attlsd *d, int argc, char **argv, bool *fg, bool *check, struc
 			d->policy_paths[d->npolicy++] = optarg;
 			break;
 		case 'S': d->socket_path = optarg; break;
+		case 'u': d->engine_user = optarg; break;
 		case 'D': d->db_path = optarg; break;
 		case 'W':
 			if (at_parse_u64(at_str_c(optarg), 1, 256, "--workers", &v, err) != AT_OK)
@@ -548,6 +595,38 @@ parse_args(struct attlsd *d, int argc, char **argv, bool *fg, bool *check, struc
 	return AT_OK;
 }
 
+/*
+ * Starts the keyholder and the TLS engine, the engine as --user (default
+ * ENGINE_USER, else nobody, and the log says which): never as root.
+ */
+static enum at_rc
+start_engine(struct attlsd *d, struct at_err *err)
+{
+	struct attlsd_engine_opts o = { .nworkers = d->nworkers };
+	const char *name = d->engine_user != NULL ? d->engine_user : ENGINE_USER;
+	struct passwd *pw = getpwnam(name);
+
+	if (pw == NULL && d->engine_user == NULL) {
+		attlsd_log(LOG_WARNING, false, "attlsd: there is no user %s; the TLS engine "
+		    "runs as nobody (create a system user %s, or give --user)", ENGINE_USER,
+		    ENGINE_USER);
+		name = "nobody";
+		pw = getpwnam(name);
+	}
+	if (getuid() == 0 && pw == NULL)
+		return at_err_setx(err, AT_E_INPUT, "there is no user %s for the TLS engine "
+		    "(--user)", name);
+	if (getuid() == 0 && (pw->pw_uid == 0 || pw->pw_gid == 0))
+		return at_err_setx(err, AT_E_INPUT, "the TLS engine must not run as root or "
+		    "group 0 (--user %s)", name);
+	if (pw != NULL) {
+		o.uid = pw->pw_uid;
+		o.gid = pw->pw_gid;
+	}
+	o.user = name;
+	return attlsd_engine_start(&d->engine, &o, err);
+}
+
 static enum at_rc
 open_db(struct attlsd *d, struct at_err *err)
 {
@@ -573,7 +652,6 @@ start(struct attlsd *d, struct at_err *err)
 	struct epoll_event e = { .events = EPOLLIN };
 	sigset_t set;
 	enum at_rc rc;
-	size_t i;
 
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->epfd < 0)
@@ -591,19 +669,10 @@ start(struct attlsd *d, struct at_err *err)
 	rc = attlsd_conntab_init(&d->table, err);
 	if (rc != AT_OK)
 		return rc;
-	d->workers = calloc(d->nworkers, sizeof(*d->workers));
-	if (d->workers == NULL) {
-		d->nworkers = 0;
-		return at_err_setx(err, AT_E_NOMEM, "out of memory");
-	}
-	for (i = 0; i < d->nworkers; i++) {
-		rc = attlsd_worker_start(&d->workers[i], &d->table,
-		    d->db_file[0] != '\0' ? d->db_file : NULL, err);
-		if (rc != AT_OK) {
-			d->nworkers = i;
-			return rc;
-		}
-	}
+	e.data.u64 = ATTLSD_EV_ENGINE;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->engine.async_fd, &e) != 0 ||
+	    epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->engine.log_fd, &e) != 0)
+		return at_err_set(err, AT_E_IO, "epoll_ctl");
 	rc = attlsd_builder_start(&d->builder, d->db_file[0] != '\0' ? d->db_file : NULL, err);
 	if (rc != AT_OK)
 		return rc;
@@ -733,6 +802,15 @@ main(int argc, char **argv)
 		return 0;
 	}
 	attlsd_log_open(fg || check, !check);
+	if (!check) {
+		/* Before the database is open and before any thread: the
+		 * keyholder and the engine inherit neither. */
+		raise_nofile(&d);
+		if (start_engine(&d, &err) != AT_OK) {
+			attlsd_log(LOG_ERR, false, "attlsd: %s", err.msg);
+			goto out;
+		}
+	}
 	if (open_db(&d, &err) != AT_OK) {
 		attlsd_log(LOG_ERR, false, "attlsd: %s", err.msg);
 		goto out;
@@ -743,7 +821,6 @@ main(int argc, char **argv)
 		status = 0;
 		goto out;
 	}
-	raise_nofile(&d);
 	d.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (start(&d, &err) != AT_OK) {
 		attlsd_log(LOG_ERR, false, "attlsd: %s", err.msg);
@@ -761,8 +838,7 @@ out:
 	/* Workers exist only once start() ran; a refused first policy ends
 	 * before that. */
 	attlsd_builder_stop(&d.builder);
-	for (i = 0; d.workers != NULL && i < d.nworkers; i++)
-		attlsd_worker_stop(&d.workers[i]);
+	attlsd_engine_stop(&d.engine);
 	for (i = 0; i < ATTLSD_MAX_CLIENTS; i++)
 		if (d.clients[i] != NULL)
 			drop_client(&d, i);
@@ -770,7 +846,6 @@ out:
 		(void)close(d.listen_fd);
 		(void)unlink(d.socket_path);
 	}
-	free(d.workers);
 	attlsd_secmap_free(&d.secmap);
 	attlsd_gen_unref(d.gen);
 	saf_db_close(d.db);

@@ -4,6 +4,7 @@
  * next to relayed bytes, so simplicity wins over a hash here.
  */
 #include "daemon/conntab.h"
+#include "daemon/link.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -45,6 +46,50 @@ attlsd_conntab_add(struct attlsd_conntab *t, struct attlsd_conn *c)
 	c->next = t->head;
 	t->head = c;
 	t->count++;
+	(void)pthread_mutex_unlock(&t->lock);
+}
+
+void
+attlsd_conntab_insert(struct attlsd_conntab *t, struct attlsd_conn *c)
+{
+	(void)pthread_mutex_lock(&t->lock);
+	c->next = t->head;
+	t->head = c;
+	t->count++;
+	(void)pthread_mutex_unlock(&t->lock);
+}
+
+struct attlsd_conn *
+attlsd_conntab_find_id(struct attlsd_conntab *t, uint32_t id)
+{
+	struct attlsd_conn *c;
+
+	(void)pthread_mutex_lock(&t->lock);
+	for (c = t->head; c != NULL && c->id != id; c = c->next)
+		;
+	(void)pthread_mutex_unlock(&t->lock);
+	return c;
+}
+
+void
+attlsd_conntab_apply(struct attlsd_conntab *t, struct attlsd_conn *c,
+    const struct link_update *u, const unsigned char *der, size_t der_len)
+{
+	(void)pthread_mutex_lock(&t->lock);
+	c->state = (enum engine_state)u->state;
+	c->to_peer = u->to_peer;
+	c->from_peer = u->from_peer;
+	c->so_error = u->so_error;
+	c->cipher = u->cipher;
+	c->ktls = u->ktls;
+	(void)snprintf(c->protocol, sizeof(c->protocol), "%s", u->protocol);
+	(void)snprintf(c->mapped_user, sizeof(c->mapped_user), "%s", u->mapped_user);
+	if (c->peer_subject == NULL && u->peer_subject[0] != '\0')
+		c->peer_subject = OPENSSL_strdup(u->peer_subject);
+	if (c->peer_der == NULL && der_len > 0 && (c->peer_der = malloc(der_len)) != NULL) {
+		memcpy(c->peer_der, der, der_len);
+		c->peer_der_len = der_len;
+	}
 	(void)pthread_mutex_unlock(&t->lock);
 }
 

@@ -36,6 +36,7 @@ struct attlsd_conn {
 	const struct attlsd_env *env;
 	struct engine_conn *engine;      /* owned by the worker */
 	uint64_t deadline_ms;            /* handshake deadline, monotonic; 0 none */
+	uint64_t mirror_ms;              /* when the parent last heard (worker.c) */
 	/* Copied by the worker for status and queries. */
 	uint64_t to_peer, from_peer;
 	char *peer_subject;              /* one line (OPENSSL_malloc), or NULL */
@@ -66,6 +67,11 @@ struct attlsd_conn {
 	uint8_t ktls;                    /* ENGINE_KTLS_* bits, after the handshake */
 	bool app_controlled;             /* mapped by TTLS_INIT_CONNECTION */
 	bool dead;                       /* finished; freed after this epoll batch */
+	/* The engine's account of what the parent knows (worker.c mirror). */
+	bool mapping;                    /* the parent is mapping the certificate */
+	bool mirror_dirty;               /* byte counts not sent yet */
+	bool peer_sent;                  /* the certificate went to the parent */
+	uint8_t mirror_state;            /* state last sent, plus one; 0 none */
 };
 
 struct attlsd_tomb {
@@ -98,6 +104,18 @@ void attlsd_conntab_destroy(struct attlsd_conntab *t);
 
 /* Assigns c->id and links c in. */
 void attlsd_conntab_add(struct attlsd_conntab *t, struct attlsd_conn *c);
+
+/* Links c in with the id it has (the TLS engine's copy of the parent's). */
+void attlsd_conntab_insert(struct attlsd_conntab *t, struct attlsd_conn *c);
+
+/* The connection numbered id, or NULL (the table's owner thread only). */
+struct attlsd_conn *attlsd_conntab_find_id(struct attlsd_conntab *t, uint32_t id);
+
+/* In the parent: what the TLS engine says of c now (a checked link_update;
+ * der, der_len the peer certificate when it came with it). */
+struct link_update;
+void attlsd_conntab_apply(struct attlsd_conntab *t, struct attlsd_conn *c,
+    const struct link_update *u, const unsigned char *der, size_t der_len);
 
 /* Unlinks c, leaving a tombstone when it failed. The caller frees c. */
 void attlsd_conntab_remove(struct attlsd_conntab *t, struct attlsd_conn *c);

@@ -239,20 +239,6 @@ check_tcp(int fd, const struct ctl_map *m, struct ctl_addrs *a)
 	return true;
 }
 
-/* A client end resumes the last session this environment had with the
- * same server, when it has one (engine/sesscache.h). */
-static void
-offer_session(SSL *ssl, const struct ctl_addrs *addrs)
-{
-	struct sockaddr_in6 peer;
-
-	memset(&peer, 0, sizeof(peer));
-	peer.sin6_family = AF_INET6;
-	memcpy(&peer.sin6_addr, addrs->raddr, 16);
-	peer.sin6_port = htons(addrs->rport);
-	(void)engine_sesscache_offer(ssl, (const struct sockaddr *)&peer, sizeof(peer));
-}
-
 static void
 log_ring_denial(const char *msg)
 {
@@ -383,13 +369,12 @@ protect(struct attlsd *d, struct attlsd_client *cl, struct attlsd_gen *g,
 	const struct attlsd_env *env = NULL;
 	struct attlsd_peer peer;
 	struct attlsd_conn *c = NULL;
-	struct engine_conn *eng = NULL;
+	struct link_new n;
 	struct at_err err;
 	struct stat st;
-	SSL *ssl = NULL;
-	int sp[2] = { -1, -1 }, sslrc = 0, one = 1;
+	int sp[2] = { -1, -1 }, fds[4], sslrc = 0, one = 1;
 	enum at_rc envrc;
-	uint32_t secs;
+	uint64_t ms;
 
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
@@ -455,7 +440,7 @@ no_env:
 	}
 	c->env = env;
 	if (engine_app_pair(sp, &err) == AT_OK &&
-	    !attlsd_fd_room(d, sp[1] > tcp_fd ? sp[1] : tcp_fd)) {
+	    !attlsd_fd_room(d, sp[1] > tcp_fd ? sp[1] : tcp_fd, init_cookie != 0 ? 4 : 2)) {
 		/* Refused, never passed in cleartext; the reserve keeps the
 		 * control socket answering. */
 		c->state = ENGINE_FAILED;
@@ -480,71 +465,59 @@ no_env:
 	if (setsockopt(tcp_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0)
 		attlsd_log(LOG_DEBUG, false, "attlsd: TCP_NODELAY on CONNID %08X: %s", c->id,
 		    strerror(errno));
-	if (engine_tls_new(env->ctx, a, &ssl, &err) != AT_OK) {
-		c->state = ENGINE_FAILED;
-		ezd_conn_error(c, 6001, "Initial Handshake", err.msg);
-		goto refuse;
-	}
-	if (a->role == POLICY_ROLE_CLIENT) {
-		struct ctl_addrs server = resume_with(d, cl, rule, addrs);
-
-		offer_session(ssl, &server);
-	}
+	memset(&n, 0, sizeof(n));
+	n.gen_id = g->id;
+	n.app_ino = (uint64_t)c->app_ino;
+	n.rule = (uint32_t)rule->order;
+	n.envid = env->envid;
+	n.id = c->id;
+	n.addrs = *addrs;
+	n.dir = m->dir;
+	n.connecting = (m->flags & CTL_MAP_CONNECTING) != 0;
 	/* Reading ahead takes a burst of records in one read() instead of
-	 * two per record (header, then body; engine_tls_stream), and kernel
-	 * TLS takes the records out of attlsd altogether.  Neither under
-	 * ApplicationControlled: a program may stop TLS there
-	 * (TTLS_STOP_CONNECTION) and go on in cleartext, and bytes read
-	 * ahead past the partner's close_notify would be lost to it, as
-	 * would a socket that cannot leave the kernel's TLS layer. */
-	if (!a->application_controlled) {
-		engine_tls_stream(ssl);
-		if (d->ktls)
-			engine_ktls_allow(ssl);
+	 * two per record, and kernel TLS takes the records out of attlsd
+	 * altogether.  Neither under ApplicationControlled: a program may
+	 * stop TLS there (TTLS_STOP_CONNECTION) and go on in cleartext, and
+	 * bytes read ahead past the partner's close_notify would be lost to
+	 * it, as would a socket that cannot leave the kernel's TLS layer.
+	 * The engine applies both. */
+	n.ktls = d->ktls;
+	n.app_controlled = init_cookie != 0 || a->application_controlled;
+	memcpy(n.jobname, c->jobname, sizeof(n.jobname));
+	(void)snprintf(n.userid, sizeof(n.userid), "%s", c->userid);
+	if (a->role == POLICY_ROLE_CLIENT) {
+		n.resume = resume_with(d, cl, rule, addrs);
+		n.has_resume = 1;
 	}
-	/* engine_conn_new owns sp[0], the TCP socket and ssl from here on. */
-	if (engine_conn_new(sp[0], tcp_fd, ssl, &eng, &err) != AT_OK) {
-		sp[0] = -1;
-		tcp_fd = -1;
+	/* The connecting side waits five times as long (z/OS does the same),
+	 * so the accepting side's timeout fires first. */
+	ms = (uint64_t)a->handshake_timeout * 1000u * (m->dir == CTL_DIR_OUTBOUND ? 5u : 1u);
+	n.handshake_ms = ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+	fds[0] = tcp_fd;
+	fds[1] = sp[0];
+	fds[2] = sp[1];
+	fds[3] = cl->fd;
+	n.reply_cookie = init_cookie;
+	if (attlsd_engine_new(&d->engine, &n, fds, init_cookie != 0 ? 4 : 2, &err) != AT_OK) {
 		c->state = ENGINE_FAILED;
 		ezd_conn_error(c, 6001, "Initial Handshake", err.msg);
 		goto refuse;
 	}
-	c->engine = eng;
-	if (m->flags & CTL_MAP_CONNECTING)
-		engine_conn_set_connecting(eng);
-	secs = a->handshake_timeout;
-	if (secs > 0) {
-		struct timespec ts;
-
-		(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-		/* The connecting side waits five times as long (z/OS does the
-		 * same), so the accepting side's timeout fires first. */
-		c->deadline_ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u +
-		    (uint64_t)secs * 1000u * (m->dir == CTL_DIR_OUTBOUND ? 5u : 1u);
-	}
-	r->verdict = CTL_PROTECTED;
-	r->conn_id = c->id;
+	/* The engine has its own copies now. */
+	(void)close(tcp_fd);
+	(void)close(sp[0]);
+	tcp_fd = sp[0] = -1;
 	if (init_cookie != 0) {
-		c->reply_fd = fcntl(cl->fd, F_DUPFD_CLOEXEC, 0);
-		c->reply_cookie = init_cookie;
-		c->pending_app_fd = sp[1];
-		if (c->reply_fd < 0) {
-			/* The engine owns sp[0] and the TCP socket, the record
-			 * the pending end: attlsd_conn_free closes them. */
-			sp[0] = sp[1] = tcp_fd = -1;
-			c->state = ENGINE_FAILED;
-			ezd_conn_error(c, 6001, "Initial Handshake", "cannot keep the request");
-			goto refuse;
-		}
+		(void)close(sp[1]);
+		sp[1] = -1;
 	} else {
 		*app_fd = sp[1];
 	}
+	r->verdict = CTL_PROTECTED;
+	r->conn_id = c->id;
 	c->app_controlled = init_cookie != 0;
 	if (init_cookie == 0)
 		remember_primary(d, cl, g, rule, c);
-	c->worker = (unsigned)(d->rr++ % d->nworkers);
-	attlsd_worker_give(&d->workers[c->worker], c);
 	return AT_OK;
 refuse:
 	if (sp[0] >= 0)
@@ -894,8 +867,8 @@ serve_query(struct attlsd *d, struct attlsd_client *cl, struct at_buf *in, uint3
 		 * that drives the connection carries them out and answers. */
 		if (!attlsd_conntab_owner(&d->table, ino, &id, &w, &applctl) || !applctl) {
 			r.errnum = EACCES;
-		} else if (attlsd_worker_command(&d->workers[w], id, q.req_type,
-		    cl->fd, cookie)) {
+		} else if (attlsd_engine_command(&d->engine, id, q.req_type, cl->fd, cookie,
+		    &err) == AT_OK) {
 			return true;
 		} else {
 			r.errnum = ENOMEM;
@@ -1170,6 +1143,11 @@ attlsd_control_serve(struct attlsd *d, struct attlsd_client *cl)
 	enum at_rc rc;
 	bool ok = false;
 
+	/* What the engine has said so far is applied before any question is
+	 * answered: a program that heard of its handshake from the engine
+	 * must find it in the table.  A lost engine is the main loop's to
+	 * notice. */
+	(void)attlsd_engine_read(d);
 	at_buf_init(&in, CTL_MSG_MAX);
 	rc = ctl_recv_cred(cl->fd, &in, fds, &nfds, &cred, 0, &err);
 	if (rc == AT_E_BUSY) {

@@ -18,6 +18,7 @@
 #include "daemon/builder.h"
 #include "daemon/conntab.h"
 #include "daemon/envcache.h"
+#include "daemon/engineproc.h"
 #include "daemon/gen.h"
 #include "daemon/secmap.h"
 #include "daemon/worker.h"
@@ -73,9 +74,9 @@ struct attlsd {
 	struct attlsd_gen *gen;
 	uint64_t next_gen;
 	struct saf_db *db;
-	struct attlsd_conntab table;
-	struct attlsd_worker *workers;
-	size_t rr;
+	struct attlsd_conntab table;      /* the parent's copy; the engine's is the truth */
+	struct attlsd_engine engine;
+	const char *engine_user;          /* --user: whom the engine runs as */
 	int listen_fd;
 	int epfd;
 	int sigfd;
@@ -121,9 +122,10 @@ void attlsd_control_discard(struct attlsd_client *cl);
 void attlsd_client_identify(struct attlsd *d, struct attlsd_client *cl);
 
 /* Whether a new protected connection may take descriptors (attlsd.c):
- * false, with a logged reason, once fewer than d->fd_reserve are left;
- * highest is the highest descriptor the connection holds. */
-bool attlsd_fd_room(struct attlsd *d, int highest);
+ * false, with a logged reason, once fewer than d->fd_reserve would be left
+ * here or in the TLS engine; highest is the highest descriptor the
+ * connection holds here, engine_more how many it will take there. */
+bool attlsd_fd_room(struct attlsd *d, int highest, size_t engine_more);
 
 /* The TCP/IP stack name in the Netstat profile (EZB.NETSTAT.sysname.tcpname.TTLS). */
 #define ATTLSD_TCPNAME "TCPIP"

@@ -16,6 +16,9 @@
 #include "engine/tlsctx.h"
 #include "saf/ring.h"
 
+/* Set once at start, before any thread: see attlsd_gen_set_remote. */
+static const struct attlsd_env_remote *remote;
+
 struct grp_ref {
 	const char *name;
 	size_t order;
@@ -150,14 +153,24 @@ attlsd_gen_unref(struct attlsd_gen *g)
 		return;
 	for (e = g->envs; e != NULL; e = next) {
 		next = e->next;
+		if (remote != NULL && remote->forget != NULL)
+			remote->forget(remote->arg, e);
 		SSL_CTX_free(e->ctx);
 		free(e);
 	}
+	if (remote != NULL && remote->gen_freed != NULL)
+		remote->gen_freed(remote->arg, g->id);
 	policy_matcher_free(g->matcher);
 	free(g->grpids);
 	policy_set_free(g->set);
 	(void)pthread_mutex_destroy(&g->lock);
 	free(g);
+}
+
+void
+attlsd_gen_set_remote(const struct attlsd_env_remote *r)
+{
+	remote = r;
 }
 
 uint32_t
@@ -312,9 +325,12 @@ open_more_labels(const struct policy_actions *a, const char *userid, struct saf_
 }
 
 static enum at_rc
-build_env(const struct policy_actions *a, const char *userid, const struct attlsd_peer *peer,
-    struct saf_db *db, SSL_CTX **ctx, int *sslrc, struct at_err *err)
+build_env(struct attlsd_gen *g, const struct policy_rule *rule, struct attlsd_env *e,
+    struct saf_db *db, int *sslrc, struct at_err *err)
 {
+	const struct policy_actions *a = rule->actions;
+	const char *userid = e->userid;
+	const struct attlsd_peer *peer = &e->peer;
 	struct saf_ring_keys *keys = NULL, *more[ENGINE_CREDS_MAX_MORE] = { NULL };
 	struct engine_creds c = { 0 };
 	enum at_rc rc;
@@ -361,8 +377,10 @@ build_env(const struct policy_actions *a, const char *userid, const struct attls
 		c.key = NULL;
 		c.chain = NULL;
 	}
-	if (rc == AT_OK)
-		rc = engine_tlsctx_build(a, &c, ctx, sslrc, err);
+	if (rc == AT_OK && remote != NULL)
+		rc = remote->build(remote->arg, g, rule, e, &c, sslrc, err);
+	else if (rc == AT_OK)
+		rc = engine_tlsctx_build(a, &c, &e->ctx, sslrc, err);
 	for (i = 0; i < ENGINE_CREDS_MAX_MORE; i++)
 		saf_ring_keys_free(more[i]);
 	if (keys != NULL)
@@ -380,7 +398,6 @@ attlsd_gen_env(struct attlsd_gen *g, const struct policy_rule *rule, const char 
 	const struct policy_actions *a = rule->actions;
 	bool file_ring = a->keyring != NULL && is_file_ring(a->keyring);
 	struct attlsd_env *e;
-	SSL_CTX *ctx = NULL;
 	enum at_rc rc;
 
 	*out = NULL;
@@ -398,26 +415,59 @@ attlsd_gen_env(struct attlsd_gen *g, const struct policy_rule *rule, const char 
 	/* Built outside the lock: opening a ring may take a while.  Two
 	 * callers racing here would each add an environment, which is
 	 * harmless (the control thread is the only caller today). */
-	rc = build_env(a, userid, peer, db, &ctx, sslrc, err);
-	if (rc != AT_OK)
-		return rc;
 	e = calloc(1, sizeof(*e));
-	if (e == NULL) {
-		SSL_CTX_free(ctx);
+	if (e == NULL)
 		return at_err_setx(err, AT_E_NOMEM, "out of memory");
-	}
 	e->actions = a;
 	e->peer = *peer;
-	e->ctx = ctx;
 	(void)snprintf(e->userid, sizeof(e->userid), "%s", userid);
 	e->grpid = attlsd_gen_grpid(g, rule);
 	(void)pthread_mutex_lock(&g->lock);
 	e->envid = g->next_envid++;
+	(void)pthread_mutex_unlock(&g->lock);
+	rc = build_env(g, rule, e, db, sslrc, err);
+	if (rc != AT_OK) {
+		free(e);
+		return rc;
+	}
+	(void)pthread_mutex_lock(&g->lock);
 	e->next = g->envs;
 	g->envs = e;
 	(void)pthread_mutex_unlock(&g->lock);
 	*out = e;
 	return AT_OK;
+}
+
+enum at_rc
+attlsd_gen_add_env(struct attlsd_gen *g, const struct policy_rule *rule, const char *userid,
+    uint32_t envid, uint32_t grpid, SSL_CTX *ctx, struct at_err *err)
+{
+	struct attlsd_env *e = calloc(1, sizeof(*e));
+
+	if (e == NULL)
+		return at_err_setx(err, AT_E_NOMEM, "out of memory");
+	e->actions = rule->actions;
+	(void)snprintf(e->userid, sizeof(e->userid), "%s", userid);
+	e->envid = envid;
+	e->grpid = grpid;
+	e->ctx = ctx;
+	(void)pthread_mutex_lock(&g->lock);
+	e->next = g->envs;
+	g->envs = e;
+	(void)pthread_mutex_unlock(&g->lock);
+	return AT_OK;
+}
+
+const struct attlsd_env *
+attlsd_gen_find_env(struct attlsd_gen *g, uint32_t envid)
+{
+	struct attlsd_env *e;
+
+	(void)pthread_mutex_lock(&g->lock);
+	for (e = g->envs; e != NULL && e->envid != envid; e = e->next)
+		;
+	(void)pthread_mutex_unlock(&g->lock);
+	return e;
 }
 
 bool

@@ -32,11 +32,19 @@
 
 struct saf_db;
 
+#define ATTLSD_ENV_MAX_KEYS 8   /* 1 + ENGINE_CREDS_MAX_MORE */
+
 struct attlsd_env {
 	const struct policy_actions *actions;
 	char userid[16];
 	struct attlsd_peer peer;    /* part of the key for a file ring */
+	/* The context, in the process that speaks TLS.  In attlsd's parent,
+	 * which builds environments in the TLS engine process
+	 * (attlsd_gen_set_remote), it is NULL and key_ids names the keys the
+	 * keyholder holds for it. */
 	SSL_CTX *ctx;
+	uint32_t key_ids[ATTLSD_ENV_MAX_KEYS];
+	size_t nkeys;
 	uint32_t grpid;   /* numbers shown in EZD messages */
 	uint32_t envid;
 	struct attlsd_env *next;
@@ -84,6 +92,39 @@ AT_MUST_CHECK enum at_rc attlsd_gen_env(struct attlsd_gen *g, const struct polic
  * ring only for the credentials it was opened with.
  */
 bool attlsd_gen_env_fits(const struct attlsd_env *e, const struct attlsd_peer *peer);
+
+/*
+ * Where environments are built when TLS is spoken in another process.
+ *   build      given the credentials read from the ring (with their real
+ *              private keys), makes environment e (envid, grpid, userid
+ *              set) of rule in the other process; fills e->key_ids
+ *   forget     the environment's generation is gone: forget its keys
+ *   gen_freed  the generation is gone
+ * Without it (tests, tools) attlsd_gen_env builds the context here.
+ */
+struct engine_creds;
+struct attlsd_env_remote {
+	enum at_rc (*build)(void *arg, struct attlsd_gen *g, const struct policy_rule *rule,
+	    struct attlsd_env *e, const struct engine_creds *c, int *sslrc,
+	    struct at_err *err);
+	void (*forget)(void *arg, struct attlsd_env *e);
+	void (*gen_freed)(void *arg, uint64_t gen_id);
+	void *arg;
+};
+
+/* Sets (or with NULL clears) the remote builder for every generation. */
+void attlsd_gen_set_remote(const struct attlsd_env_remote *r);
+
+/*
+ * For the TLS engine process: adds an environment built there, with the
+ * numbers the parent gave it.  ctx becomes the environment's.
+ */
+AT_MUST_CHECK enum at_rc attlsd_gen_add_env(struct attlsd_gen *g,
+    const struct policy_rule *rule, const char *userid, uint32_t envid, uint32_t grpid,
+    SSL_CTX *ctx, struct at_err *err);
+
+/* The environment numbered envid, or NULL. */
+const struct attlsd_env *attlsd_gen_find_env(struct attlsd_gen *g, uint32_t envid);
 
 /* The group number of a rule's group action within g (1-based, stable). */
 uint32_t attlsd_gen_grpid(const struct attlsd_gen *g, const struct policy_rule *rule);

@@ -5,6 +5,7 @@
  */
 #define _DEFAULT_SOURCE /* gmtime_r */
 #include "daemon/log.h"
+#include "daemon/link.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -19,6 +20,7 @@
 
 static bool log_stderr = true;
 static bool log_syslog;
+static int log_forward = -1;   /* the engine's log link, or -1 */
 
 void
 attlsd_log_open(bool to_stderr, bool to_syslog)
@@ -116,11 +118,9 @@ attlsd_log_escape(const char *in, size_t len, char *out, size_t outsz)
 void
 attlsd_log(int prio, bool auth, const char *fmt, ...)
 {
-	char msg[LOG_MSG_MAX], line[64 + 4 * LOG_MSG_MAX + 2];
-	struct timespec ts;
-	struct tm tm;
+	char msg[LOG_MSG_MAX];
 	va_list ap;
-	size_t head, n;
+	size_t n;
 	int m;
 
 	va_start(ap, fmt);
@@ -129,6 +129,35 @@ attlsd_log(int prio, bool auth, const char *fmt, ...)
 	if (m < 0)
 		return;
 	n = (size_t)m < sizeof(msg) ? (size_t)m : sizeof(msg) - 1;
+	if (log_forward >= 0) {
+		struct link_log l = { .prio = prio, .auth = auth };
+		struct at_err err;
+
+		/* Unescaped: the parent escapes it once, as its own lines. */
+		if (link_send(log_forward, LINK_LOG, &l, sizeof(l), msg, n, NULL, 0,
+		    &err) != AT_OK)
+			return; /* the parent is gone, and with it the log */
+		return;
+	}
+	attlsd_log_line(prio, auth, msg, n);
+}
+
+void
+attlsd_log_forward(int fd)
+{
+	log_forward = fd;
+}
+
+void
+attlsd_log_line(int prio, bool auth, const char *msg, size_t n)
+{
+	char line[64 + 4 * LOG_MSG_MAX + 2];
+	struct timespec ts;
+	struct tm tm;
+	size_t head;
+
+	if (n > LOG_MSG_MAX - 1)
+		n = LOG_MSG_MAX - 1;
 	head = 0;
 	if (log_stderr) {
 		(void)clock_gettime(CLOCK_REALTIME, &ts);

@@ -28,6 +28,16 @@ void attlsd_log_close(void);
 void attlsd_log(int prio, bool auth, const char *fmt, ...) AT_PRINTF(3, 4);
 
 /*
+ * In the TLS engine process: send every line to the parent over fd (a
+ * link socket, link.h) instead of writing it, so that the engine opens
+ * no syslog socket.  The parent writes it with attlsd_log_line().
+ */
+void attlsd_log_forward(int fd);
+
+/* Writes one unescaped line of n bytes, escaping it (see above). */
+void attlsd_log_line(int prio, bool auth, const char *msg, size_t n);
+
+/*
  * Escapes len bytes at in as described above into out (outsz bytes, at
  * least 1), always NUL-terminated.  When out is too small the text is cut
  * at a whole character or escape, never inside one.  Returns the length

@@ -3,6 +3,8 @@
 #include "daemon/sandbox.h"
 
 #include <grp.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -16,7 +18,8 @@
  * connect, bind, listen, accept (descriptors come from the parent), execve,
  * clone/fork (threads exist before the filter), ptrace, process_vm_*,
  * kill (tgkill is absent too: abort() then dies by SIGSYS, which is what it
- * wanted anyway), setuid and friends, prctl, seccomp, mount, ioctl.
+ * wanted anyway), setuid and friends, prctl, seccomp, mount, and ioctl but
+ * for the two requests in worker_ioctls.
  */
 static const int worker_allowed[] = {
 	/* relaying bytes and receiving descriptors from the parent */
@@ -36,6 +39,8 @@ static const int worker_allowed[] = {
 	SYS_fcntl,
 	/* threads, time, randomness (OpenSSL checks getpid for fork safety) */
 	SYS_futex, SYS_getpid, SYS_gettid, SYS_getrandom, SYS_sched_yield,
+	/* the credentials a reply to a program carries (SCM_CREDENTIALS) */
+	SYS_getuid, SYS_geteuid, SYS_getgid, SYS_getegid,
 	SYS_clock_gettime, SYS_clock_nanosleep, SYS_nanosleep, SYS_gettimeofday,
 	/* memory */
 	SYS_brk, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise, SYS_mremap,
@@ -83,6 +88,13 @@ attlsd_sandbox_drop_user(uid_t uid, gid_t gid, struct at_err *err)
 	return AT_OK;
 }
 
+/*
+ * The relay asks how many bytes wait in the program's end of the pair
+ * (FIONREAD) and how many it has not read yet (SIOCOUTQ) before it hands a
+ * stopped connection back (engine_conn_stop).  Both only read a counter.
+ */
+static const unsigned long worker_ioctls[] = { FIONREAD, SIOCOUTQ };
+
 enum at_rc
 attlsd_sandbox_filter(struct at_err *err)
 {
@@ -93,7 +105,8 @@ attlsd_sandbox_filter(struct at_err *err)
 	/* No core files or ptrace by the same uid: the worker holds session keys. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		return at_err_set(err, AT_E_IO, "prctl(PR_SET_DUMPABLE, 0)");
-	rc = at_seccomp_allow_only(list, n, err);
+	rc = at_seccomp_allow_only_ioctl(list, n, worker_ioctls,
+	    sizeof(worker_ioctls) / sizeof(worker_ioctls[0]), err);
 	if (rc != AT_OK)
 		at_err_prefix(err, "TLS worker sandbox");
 	return rc;

@@ -34,7 +34,7 @@
 #include "daemon/gen.h"
 #include "engine/conn.h"
 #include "policy/policy.h"
-#include "saf/db.h"
+#include "daemon/link.h"
 #include "saf/usermap.h"
 
 static uint64_t
@@ -44,6 +44,102 @@ now_ms(void)
 
 	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* How often at most a connection's byte counts reach the parent. */
+#define MIRROR_MS 200
+
+/*
+ * Tells the parent what the engine's copy of c says now (link_update):
+ * at once when its state, protocol or mapped user changed (force), the
+ * byte counts at most every MIRROR_MS (a later flush sends the rest).
+ * Sent before the program hears of a change, so the parent's table is
+ * never behind what the program knows.
+ */
+static void
+mirror(struct attlsd_worker *w, struct attlsd_conn *c, bool force)
+{
+	struct link_update u;
+	struct at_err err;
+	uint64_t now = now_ms();
+	bool state_new = c->mirror_state != (uint8_t)(c->state + 1);
+
+	if (w->link_fd < 0)
+		return;
+	if (!force && !state_new && now - c->mirror_ms < MIRROR_MS) {
+		if (!c->mirror_dirty) {
+			c->mirror_dirty = true;
+			if (w->flush_ms == 0 || now + MIRROR_MS < w->flush_ms)
+				w->flush_ms = now + MIRROR_MS;
+		}
+		return;
+	}
+	memset(&u, 0, sizeof(u));
+	(void)pthread_mutex_lock(&w->table->lock);
+	u.id = c->id;
+	u.state = (uint8_t)c->state;
+	u.to_peer = c->to_peer;
+	u.from_peer = c->from_peer;
+	u.so_error = c->so_error;
+	u.cipher = c->cipher;
+	u.ktls = c->ktls;
+	(void)snprintf(u.protocol, sizeof(u.protocol), "%s", c->protocol);
+	(void)snprintf(u.mapped_user, sizeof(u.mapped_user), "%s", c->mapped_user);
+	(void)snprintf(u.peer_subject, sizeof(u.peer_subject), "%s",
+	    c->peer_subject != NULL ? c->peer_subject : "");
+	(void)pthread_mutex_unlock(&w->table->lock);
+	/* The certificate goes once, with the first update that has it. */
+	if (link_send(w->link_fd, LINK_UPDATE, &u, sizeof(u),
+	    c->peer_sent ? NULL : c->peer_der,
+	    c->peer_sent || c->peer_der_len > LINK_MAX_DER ? 0 : c->peer_der_len,
+	    NULL, 0, &err) != AT_OK)
+		return; /* the parent is gone; the engine ends with it */
+	if (c->peer_der != NULL)
+		c->peer_sent = true;
+	c->mirror_state = (uint8_t)(c->state + 1);
+	c->mirror_ms = now;
+	c->mirror_dirty = false;
+}
+
+/* Sends the byte counts that waited for MIRROR_MS. */
+static void
+flush_mirrors(struct attlsd_worker *w)
+{
+	struct attlsd_conn *c;
+
+	if (w->flush_ms == 0 || now_ms() < w->flush_ms)
+		return;
+	w->flush_ms = 0;
+	for (c = w->conns; c != NULL; c = c->wnext)
+		if (c->mirror_dirty)
+			mirror(w, c, true);
+}
+
+static void
+update(struct attlsd_worker *w, struct attlsd_conn *c)
+{
+	attlsd_conntab_update(w->table, c);
+	mirror(w, c, false);
+}
+
+/* c leaves the table; the parent's copy goes with it. */
+static void
+remove_conn(struct attlsd_worker *w, struct attlsd_conn *c)
+{
+	struct link_gone g;
+	struct at_err err;
+
+	attlsd_conntab_remove(w->table, c);
+	if (w->link_fd < 0)
+		return;
+	memset(&g, 0, sizeof(g));
+	g.id = c->id;
+	g.so_error = c->so_error;
+	g.state = (uint8_t)c->state;
+	if (c->mirror_dirty || c->mirror_state != (uint8_t)(c->state + 1))
+		mirror(w, c, true);
+	if (link_send(w->link_fd, LINK_GONE, &g, sizeof(g), NULL, 0, NULL, 0, &err) != AT_OK)
+		return;
 }
 
 void
@@ -153,7 +249,8 @@ finish(struct attlsd_worker *w, struct attlsd_conn *c)
 	disarm(w, c, engine_conn_app_fd(c->engine), &c->app_ev);
 	disarm(w, c, engine_conn_peer_fd(c->engine), &c->peer_ev);
 	unlink_conn(w, c);
-	attlsd_conntab_update(w->table, c);
+	update(w, c);
+	mirror(w, c, true);
 	answer_init(w, c, c->state != ENGINE_FAILED);
 	if (c->state == ENGINE_FAILED) {
 		const char *event, *why;
@@ -168,7 +265,7 @@ finish(struct attlsd_worker *w, struct attlsd_conn *c)
 	} else {
 		ezd_conn_close(c);
 	}
-	attlsd_conntab_remove(w->table, c);
+	remove_conn(w, c);
 	c->dead = true;
 	c->wnext = w->grave;
 	w->grave = c;
@@ -186,49 +283,48 @@ bury(struct attlsd_worker *w)
 	w->grave = NULL;
 }
 
-/* Copies as much of src as fits; a log reason may be cut. */
-static void
-copy_cut(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 /*
  * After a handshake in a server role: the user the client's certificate
- * maps to (a registered certificate, else a RACDCERT MAP filter).  With
- * ClientAuthType SAFCheck a certificate that maps to nobody ends the
- * connection with return code 5002.
+ * maps to (a registered certificate, else a RACDCERT MAP filter) is the
+ * parent's to find, since only it may read the security database.  True
+ * when the question went to the parent: the connection stays held until
+ * attlsd_worker_mapped() brings the answer.
  */
-static void
-map_peer(struct attlsd_worker *w, struct attlsd_conn *c)
+static bool
+ask_map(struct attlsd_worker *w, struct attlsd_conn *c)
 {
 	const struct policy_actions *a = c->rule->actions;
-	bool safcheck = a->role == POLICY_ROLE_SERVER_CLIENT_AUTH &&
-	    a->client_auth_type == POLICY_CLIENT_AUTH_SAFCHECK;
-	char user[SAF_USERMAP_USER_MAX + 1] = "";
-	char reason[SAF_USERMAP_REASON_MAX] = "no security database is available";
 	struct at_err err;
+	uint32_t id = c->id;
 
 	if (a->role != POLICY_ROLE_SERVER_CLIENT_AUTH || c->peer_der == NULL)
-		return;
-	if (w->db == NULL && w->db_path != NULL &&
-	    saf_db_open(w->db_path, SAF_DB_READONLY, &w->db, &err) != AT_OK)
-		copy_cut(reason, sizeof(reason), err.msg);
-	if (w->db != NULL && saf_usermap_cert(w->db, c->peer_der, c->peer_der_len, user,
-	    reason, &err) != AT_OK) {
-		copy_cut(reason, sizeof(reason), err.msg);
-		user[0] = '\0';
+		return false;
+	if (c->peer_der_len > LINK_MAX_DER || w->link_fd < 0 ||
+	    link_send(w->link_fd, LINK_MAP, &id, sizeof(id), c->peer_der, c->peer_der_len,
+	    NULL, 0, &err) != AT_OK) {
+		/* Not mapped is what SAFCheck refuses; otherwise go on. */
+		if (a->client_auth_type == POLICY_CLIENT_AUTH_SAFCHECK)
+			engine_conn_abort(c->engine, 5002, "Initial Handshake",
+			    "the certificate could not be mapped to a user");
+		return false;
 	}
+	c->mapping = true;
+	return true;
+}
+
+/* The parent's answer to ask_map(); with SAFCheck, nobody ends c (5002). */
+static void
+map_answer(struct attlsd_worker *w, struct attlsd_conn *c, const char *user,
+    const char *reason)
+{
+	const struct policy_actions *a = c->rule->actions;
+
+	c->mapping = false;
 	if (user[0] != '\0') {
 		(void)pthread_mutex_lock(&w->table->lock);
 		(void)snprintf(c->mapped_user, sizeof(c->mapped_user), "%s", user);
 		(void)pthread_mutex_unlock(&w->table->lock);
-	} else if (safcheck) {
+	} else if (a->client_auth_type == POLICY_CLIENT_AUTH_SAFCHECK) {
 		engine_conn_abort(c->engine, 5002, "Initial Handshake", reason);
 	}
 }
@@ -248,7 +344,8 @@ finish_stop(struct attlsd_worker *w, struct attlsd_conn *c)
 	disarm(w, c, engine_conn_app_fd(c->engine), &c->app_ev);
 	disarm(w, c, tcp, &c->peer_ev);
 	unlink_conn(w, c);
-	attlsd_conntab_update(w->table, c);
+	update(w, c);
+	mirror(w, c, true);
 	memset(&r, 0, sizeof(r));
 	r.stat_policy = 5; /* TTLS_POL_APPLCNTRL */
 	r.stat_conn = 1;   /* TTLS_CONN_NOTSECURE */
@@ -267,40 +364,85 @@ finish_stop(struct attlsd_worker *w, struct attlsd_conn *c)
 	if (tcp >= 0)
 		(void)close(tcp);
 	ezd_conn_stop(c);
-	attlsd_conntab_remove(w->table, c);
+	remove_conn(w, c);
 	c->dead = true;
 	c->wnext = w->grave;
 	w->grave = c;
 }
+
+/*
+ * The handshake is over and every check of the partner has passed: log
+ * success, give the program its socket, and let data move.
+ */
+static enum engine_state
+go_live(struct attlsd_worker *w, struct attlsd_conn *c)
+{
+	ezd_handshake_done(c, c->protocol, c->cipher);
+	mirror(w, c, true);
+	answer_init(w, c, true);
+	engine_conn_release(c->engine);
+	return engine_conn_run(c->engine);
+}
+
+static void settle(struct attlsd_worker *w, struct attlsd_conn *c, enum engine_state after,
+    uint64_t out0, uint64_t in0);
 
 static void
 process(struct attlsd_worker *w, struct attlsd_conn *c)
 {
 	enum engine_state before = c->state, after;
 	uint64_t out0 = c->to_peer, in0 = c->from_peer;
-	unsigned wa, wp;
-	char why[128];
 
-	if (c->dead)
+	if (c->dead || c->mapping)
 		return;
 	after = engine_conn_run(c->engine);
 	if (after != before || after == ENGINE_RELAYING)
-		attlsd_conntab_update(w->table, c);
+		update(w, c);
 	if (before == ENGINE_HANDSHAKING && after == ENGINE_RELAYING) {
 		/* The engine holds the relay after the handshake: every check
 		 * of the partner passes before a byte moves either way, before
 		 * the program gets its socket (TTLS_INIT_CONNECTION) and before
-		 * success is logged. */
-		map_peer(w, c);
+		 * success is logged.  While the parent maps the certificate
+		 * nothing is watched, so a partner that sends at once cannot
+		 * make the worker spin. */
+		if (ask_map(w, c)) {
+			disarm(w, c, engine_conn_app_fd(c->engine), &c->app_ev);
+			disarm(w, c, engine_conn_peer_fd(c->engine), &c->peer_ev);
+			return;
+		}
 		after = engine_conn_state(c->engine);
 		if (after != ENGINE_FAILED) {
-			ezd_handshake_done(c, c->protocol, c->cipher);
-			answer_init(w, c, true);
-			engine_conn_release(c->engine);
-			after = engine_conn_run(c->engine);
-			attlsd_conntab_update(w->table, c);
+			after = go_live(w, c);
+			update(w, c);
 		}
 	}
+	settle(w, c, after, out0, in0);
+}
+
+/* The parent has mapped c's certificate (ask_map): on with the handshake's end. */
+static void
+mapped(struct attlsd_worker *w, struct attlsd_conn *c, const char *user, const char *reason)
+{
+	uint64_t out0 = c->to_peer, in0 = c->from_peer;
+	enum engine_state after;
+
+	map_answer(w, c, user, reason);
+	after = engine_conn_state(c->engine);
+	if (after != ENGINE_FAILED) {
+		after = go_live(w, c);
+		update(w, c);
+	}
+	settle(w, c, after, out0, in0);
+}
+
+/* After a run of c: ends it, or watches what it waits for. */
+static void
+settle(struct attlsd_worker *w, struct attlsd_conn *c, enum engine_state after,
+    uint64_t out0, uint64_t in0)
+{
+	unsigned wa, wp;
+	char why[128];
+
 	ezd_data(c, c->to_peer - out0, c->from_peer - in0);
 	if (after == ENGINE_DONE || after == ENGINE_FAILED) {
 		finish(w, c);
@@ -326,37 +468,63 @@ process(struct attlsd_worker *w, struct attlsd_conn *c)
 	}
 }
 
+/* A program's control request, or (map set) the parent's mapping answer. */
 struct attlsd_cmd {
 	uint32_t id;
 	uint32_t req_type;
 	int reply_fd;
 	uint32_t cookie;
+	bool map;
+	char user[16];
+	char reason[256];
 	struct attlsd_cmd *next;
 };
+
+static void
+queue_cmd(struct attlsd_worker *w, struct attlsd_cmd *cmd)
+{
+	uint64_t one = 1;
+
+	(void)pthread_mutex_lock(&w->qlock);
+	cmd->next = w->cmds;
+	w->cmds = cmd;
+	(void)pthread_mutex_unlock(&w->qlock);
+	if (write(w->evfd, &one, sizeof(one)) < 0)
+		return; /* a full counter still wakes the worker */
+}
+
+bool
+attlsd_worker_mapped(struct attlsd_worker *w, uint32_t id, const char *user,
+    const char *reason)
+{
+	struct attlsd_cmd *cmd = calloc(1, sizeof(*cmd));
+
+	if (cmd == NULL)
+		return false;
+	cmd->id = id;
+	cmd->map = true;
+	cmd->reply_fd = -1;
+	(void)snprintf(cmd->user, sizeof(cmd->user), "%s", user);
+	(void)snprintf(cmd->reason, sizeof(cmd->reason), "%s", reason);
+	queue_cmd(w, cmd);
+	return true;
+}
 
 bool
 attlsd_worker_command(struct attlsd_worker *w, uint32_t id, uint32_t req_type,
     int client_fd, uint32_t cookie)
 {
 	struct attlsd_cmd *cmd = calloc(1, sizeof(*cmd));
-	uint64_t one = 1;
 
-	if (cmd == NULL)
-		return false;
-	cmd->reply_fd = fcntl(client_fd, F_DUPFD_CLOEXEC, 0);
-	if (cmd->reply_fd < 0) {
-		free(cmd);
+	if (cmd == NULL) {
+		(void)close(client_fd);
 		return false;
 	}
+	cmd->reply_fd = client_fd;
 	cmd->id = id;
 	cmd->req_type = req_type;
 	cmd->cookie = cookie;
-	(void)pthread_mutex_lock(&w->qlock);
-	cmd->next = w->cmds;
-	w->cmds = cmd;
-	(void)pthread_mutex_unlock(&w->qlock);
-	if (write(w->evfd, &one, sizeof(one)) < 0)
-		return true; /* a full counter still wakes the worker */
+	queue_cmd(w, cmd);
 	return true;
 }
 
@@ -419,6 +587,12 @@ run_commands(struct attlsd_worker *w)
 		next = cmd->next;
 		for (c = w->conns; c != NULL && c->id != cmd->id; c = c->wnext)
 			;
+		if (cmd->map) {
+			if (c != NULL && c->mapping && !c->dead)
+				mapped(w, c, cmd->user, cmd->reason);
+			free(cmd);
+			continue;
+		}
 		memset(&r, 0, sizeof(r));
 		if (c != NULL && (cmd->req_type & CTL_TTLS_STOP_CONNECTION) != 0 &&
 		    c->reply_fd < 0 && engine_conn_stop(c->engine) == 0) {
@@ -534,7 +708,15 @@ run(void *arg)
 	int i, n, timeout;
 
 	while (!stop) {
+		flush_mirrors(w);
 		timeout = check_deadlines(w);
+		if (w->flush_ms != 0) {
+			uint64_t now = now_ms();
+			int f = w->flush_ms > now ? (int)(w->flush_ms - now) : 0;
+
+			if (timeout < 0 || f < timeout)
+				timeout = f;
+		}
 		/* Connections it just ended are closed now, not after the
 		 * next event: on a quiet host that may never come, and the
 		 * program and the partner would wait for ever.  No batch of
@@ -565,14 +747,14 @@ run(void *arg)
 }
 
 enum at_rc
-attlsd_worker_start(struct attlsd_worker *w, struct attlsd_conntab *table,
-    const char *db_path, struct at_err *err)
+attlsd_worker_start(struct attlsd_worker *w, struct attlsd_conntab *table, int link_fd,
+    struct at_err *err)
 {
 	struct epoll_event e = { .events = EPOLLIN };
 
 	memset(w, 0, sizeof(*w));
 	w->table = table;
-	w->db_path = db_path;
+	w->link_fd = link_fd;
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
 	w->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	e.data.ptr = w;
@@ -626,19 +808,18 @@ attlsd_worker_stop(struct attlsd_worker *w)
 	(void)pthread_join(w->thread, NULL);
 	for (c = w->queue; c != NULL; c = next) {
 		next = c->wnext;
-		attlsd_conntab_remove(w->table, c);
+		remove_conn(w, c);
 		attlsd_conn_free(c);
 	}
 	while (w->cmds != NULL) {
 		struct attlsd_cmd *cmd = w->cmds;
 
 		w->cmds = cmd->next;
-		(void)close(cmd->reply_fd);
+		if (cmd->reply_fd >= 0)
+			(void)close(cmd->reply_fd);
 		free(cmd);
 	}
 	(void)close(w->epfd);
 	(void)close(w->evfd);
 	(void)pthread_mutex_destroy(&w->qlock);
-	saf_db_close(w->db);
-	w->db = NULL;
 }

@@ -1,8 +1,10 @@
 /*
- * worker.h - threads that drive protected connections with epoll.  The
- * control thread hands a new connection to a worker (round robin); from
- * then on only that worker touches its engine state, so one slow peer only
- * ever delays its own connection.
+ * worker.h - threads of the TLS engine process (engineproc.h) that drive
+ * protected connections with epoll.  A new connection goes to a worker
+ * (round robin); from then on only that worker touches its engine state,
+ * so one slow peer only ever delays its own connection.  A worker tells
+ * the parent what changes (link_update, link_gone) and asks it to map a
+ * client certificate (link_map), over the link socket it is given.
  */
 #ifndef ATTLS_DAEMON_WORKER_H
 #define ATTLS_DAEMON_WORKER_H
@@ -34,17 +36,16 @@ struct attlsd_worker {
 	                                 be early (that handshake ended), never late */
 	struct attlsd_conntab *table;
 	struct attlsd_cmd *cmds;      /* control requests for its connections (qlock) */
-	const char *db_path;          /* security database, or NULL */
-	struct saf_db *db;            /* this worker's own handle, opened lazily */
+	int link_fd;                  /* to the parent (shared by the workers), or -1 */
+	uint64_t flush_ms;            /* when byte counts wait to be sent, else 0 */
 };
 
 /*
- * Starts one worker thread.  db_path (may be NULL) is the security
- * database the worker maps client certificates with; the worker opens its
- * own handle so no SQLite connection is shared between threads.
+ * Starts one worker thread.  link_fd (-1 for none) is the parent's link
+ * socket: writes to it are whole messages, so the workers share it.
  */
 AT_MUST_CHECK enum at_rc attlsd_worker_start(struct attlsd_worker *w,
-    struct attlsd_conntab *table, const char *db_path, struct at_err *err);
+    struct attlsd_conntab *table, int link_fd, struct at_err *err);
 
 /* Hands c (already in the table) to w; w owns it from now on. */
 void attlsd_worker_give(struct attlsd_worker *w, struct attlsd_conn *c);
@@ -53,10 +54,15 @@ void attlsd_worker_give(struct attlsd_worker *w, struct attlsd_conn *c);
  * Asks w to carry out a program's control request (TTLS_RESET_SESSION,
  * TTLS_RESET_CIPHER, TTLS_RESET_WRITE_CIPHER, TTLS_SEND_SESSION_TICKET,
  * TTLS_STOP_CONNECTION) on connection id and to answer it on client_fd
- * (duplicated here) with cookie.  False when it could not be queued.
+ * (taken: closed here or by the worker) with cookie.  False when it could
+ * not be queued.
  */
 bool attlsd_worker_command(struct attlsd_worker *w, uint32_t id, uint32_t req_type,
     int client_fd, uint32_t cookie);
+
+/* The parent's answer to a certificate mapping (link_mapped) for id. */
+bool attlsd_worker_mapped(struct attlsd_worker *w, uint32_t id, const char *user,
+    const char *reason);
 
 /* Stops the thread, ending every connection it holds, and frees w's state. */
 void attlsd_worker_stop(struct attlsd_worker *w);

@@ -640,6 +640,14 @@ pk_load(void)
 	pk_libctx = lc;  /* kept for the life of the process */
 }
 
+enum at_rc
+engine_proxykey_init(struct at_err *err)
+{
+	if (pthread_once(&pk_once, pk_load) != 0 || pk_libctx == NULL)
+		return at_err_ssl(err, AT_E_TLS, "loading the " PK_PROVIDER " provider");
+	return AT_OK;
+}
+
 int
 engine_proxykey_is_proxy(const EVP_PKEY *key)
 {

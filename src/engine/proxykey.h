@@ -47,6 +47,12 @@
 AT_MUST_CHECK enum at_rc engine_proxykey_new(const X509 *cert, struct keyholder_client *kc,
     uint32_t key_id, EVP_PKEY **out, struct at_err *err);
 
+/*
+ * Loads the provider now (engine_proxykey_new does it on first use): a
+ * process that will be sandboxed calls it first.
+ */
+AT_MUST_CHECK enum at_rc engine_proxykey_init(struct at_err *err);
+
 /* True when key was made by engine_proxykey_new(). */
 int engine_proxykey_is_proxy(const EVP_PKEY *key);
 

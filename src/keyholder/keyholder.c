@@ -366,6 +366,16 @@ keyholder_client_open(struct keyholder *kh, struct keyholder_client **out, struc
 	return AT_OK;
 }
 
+size_t
+keyholder_client_fds(const struct keyholder_client *kc, int *out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < (size_t)kc->n && n < max; i++)
+		out[n++] = kc->ch[i].fd;
+	return n;
+}
+
 int
 keyholder_client_channels(const struct keyholder_client *kc)
 {

@@ -121,6 +121,10 @@ AT_MUST_CHECK enum at_rc keyholder_sign(struct keyholder_client *kc,
     const struct keyholder_sign_req *req, unsigned char *sig, size_t *siglen,
     struct at_err *err);
 
+/* The descriptors of kc's channels, at most max of them into out (for a
+ * process that closes every descriptor it does not need). */
+size_t keyholder_client_fds(const struct keyholder_client *kc, int *out, size_t max);
+
 /* How many channels kc has (for tests). */
 int keyholder_client_channels(const struct keyholder_client *kc);
 

@@ -156,7 +156,9 @@ remove_key(uint32_t id, struct at_err *err)
 	return AT_OK;
 }
 
-/* The digests a TLS 1.2/1.3 signature may use; anything else is refused. */
+/* The digests a TLS 1.2/1.3 signature may use; anything else is refused.
+ * MD5-SHA1 (TLS 1.0 and 1.1 with an RSA key) is taken by sign_digest for
+ * RSA PKCS#1 only. */
 static const EVP_MD *
 tls_md(int nid)
 {
@@ -181,6 +183,12 @@ sign_digest(EVP_PKEY *k, const struct kh_req *q, const unsigned char *tbs, size_
 	enum at_rc rc = AT_OK;
 	int maxsalt;
 
+	/* A TLS 1.0/1.1 server signs its key exchange with RSA over the MD5
+	 * and SHA-1 digests together, with no DigestInfo: allowed for that
+	 * one use, where a policy turns those versions on. */
+	if (md == NULL && q->md_nid == NID_md5_sha1 && q->alg == KEYHOLDER_RSA_PKCS1 &&
+	    EVP_PKEY_is_a(k, "RSA"))
+		md = EVP_get_digestbynid(NID_md5_sha1);
 	if (md == NULL)
 		return at_err_setx(err, AT_E_INPUT, "digest %d is not one TLS signs with",
 		    q->md_nid);

@@ -86,6 +86,25 @@ AT_MUST_CHECK enum at_rc policy_diag_format(const struct policy_diag *dg,
 /* ---------------------------------------------------------------------- */
 /* Loading                                                                 */
 
+/*
+ * What a load reads, for a process that must load the same policy without
+ * opening a file (attlsd's TLS engine).  kind is POLICY_FILE_POLICY for a
+ * policy or main-configuration file, POLICY_FILE_ENVFILE for an Envfile.
+ *   record   when set, called with every file after it was read; a
+ *            failure (AT_E_NOMEM) fails the load
+ *   replay   when set, called instead of reading: *text is a malloc'd copy
+ *            the loader frees; an error is reported as the read's error
+ */
+enum policy_file_kind { POLICY_FILE_POLICY = 0, POLICY_FILE_ENVFILE = 1 };
+
+struct policy_file_hook {
+	enum at_rc (*record)(void *arg, enum policy_file_kind kind, const char *path,
+	    const char *text, size_t len);
+	enum at_rc (*replay)(void *arg, enum policy_file_kind kind, const char *path,
+	    char **text, size_t *len, struct at_err *err);
+	void *arg;
+};
+
 struct policy_load_opts {
 	/* A pagent.conf main configuration (TcpImage, TTLSConfig, ...), or NULL. */
 	const char *config_path;
@@ -102,6 +121,8 @@ struct policy_load_opts {
 	 * from z/OS (the protocol versions): `attls policy check` sets it.
 	 */
 	bool warn_zos_defaults;
+	/* Records or replays the files read (NULL: read them, record nothing). */
+	const struct policy_file_hook *files;
 };
 
 struct policy_set;

@@ -201,7 +201,8 @@ policy_envfile_load(struct policy_model *m, struct policy_param *p,
 	unsigned line = 0;
 
 	*ok = true;
-	if (read_small(p->u.str, &text, &len, &e) != AT_OK) {
+	if (policy_file_get(m, POLICY_FILE_ENVFILE, p->u.str, read_small, &text, &len,
+	    &e) != AT_OK) {
 		*ok = false;
 		return policy_diag_at(d, ERR, &p->vloc, "%s; the policy is refused rather "
 		    "than run without its settings", e.msg);

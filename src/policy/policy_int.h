@@ -231,7 +231,17 @@ struct policy_model {
 	size_t nrules;
 	unsigned log_level;
 	bool warn_zos_defaults;         /* policy_load_opts.warn_zos_defaults */
+	const struct policy_file_hook *files; /* policy_load_opts.files */
 };
+
+/*
+ * Reads a file the policy names through m->files (see policy_file_hook):
+ * replayed, or read with read_fn and recorded.  *text is malloc'd.
+ */
+AT_MUST_CHECK enum at_rc policy_file_get(const struct policy_model *m,
+    enum policy_file_kind kind, const char *path,
+    enum at_rc (*read_fn)(const char *, char **, size_t *, struct at_err *),
+    char **text, size_t *len, struct at_err *err);
 
 /* ---- diagnostics helpers ------------------------------------------------ */
 

@@ -153,6 +153,26 @@ policy_set_load_text(const char *name, const char *text, size_t len,
 }
 
 enum at_rc
+policy_file_get(const struct policy_model *m, enum policy_file_kind kind, const char *path,
+    enum at_rc (*read_fn)(const char *, char **, size_t *, struct at_err *),
+    char **text, size_t *len, struct at_err *err)
+{
+	enum at_rc rc;
+
+	if (m->files != NULL && m->files->replay != NULL)
+		return m->files->replay(m->files->arg, kind, path, text, len, err);
+	rc = read_fn(path, text, len, err);
+	if (rc == AT_OK && m->files != NULL && m->files->record != NULL &&
+	    m->files->record(m->files->arg, kind, path, *text, *len) != AT_OK) {
+		free(*text);
+		*text = NULL;
+		*len = 0;
+		return at_err_setx(err, AT_E_NOMEM, "out of memory keeping a copy of %s", path);
+	}
+	return rc;
+}
+
+enum at_rc
 policy_load_file(struct policy_model *m, const char *path, const struct policy_loc *from,
     struct policy_diags *diags, struct at_err *err)
 {
@@ -162,7 +182,7 @@ policy_load_file(struct policy_model *m, const char *path, const struct policy_l
 	enum at_rc rc;
 	struct at_err e;
 
-	rc = policy_read_file(path, &text, &len, &e);
+	rc = policy_file_get(m, POLICY_FILE_POLICY, path, policy_read_file, &text, &len, &e);
 	if (rc == AT_E_IO || rc == AT_E_TOOBIG) {
 		if (from != NULL) {
 			rc = policy_diag_at(diags, POLICY_DIAG_ERROR, from, "%s", e.msg);
@@ -199,6 +219,7 @@ policy_set_load(const struct policy_load_opts *opts, struct policy_set **out,
 	if (set == NULL)
 		return at_err_setx(err, AT_E_NOMEM, "out of memory loading the policy");
 	set->model.warn_zos_defaults = opts->warn_zos_defaults;
+	set->model.files = opts->files;
 	if (opts->config_path != NULL)
 		rc = policy_config_load(&set->model, opts, diags, err);
 	for (i = 0; rc == AT_OK && opts->config_path == NULL && i < opts->npolicy; i++)

@@ -292,7 +292,10 @@ try:
 except OSError:
     pass' "$qport"
 }
-fds() { ls "/proc/$daemon/fd" | wc -l; }
+# attlsd's descriptors and its TLS engine's (which holds the connections').
+fds() {
+	for p in "$daemon" $(pgrep -P "$daemon"); do ls "/proc/$p/fd"; done 2>/dev/null | wc -l
+}
 # First a well-behaved client, so that the program's control connection
 # to attlsd is open and the count of attlsd's descriptors is stable.
 printf 'hello\n' | timeout 20 openssl s_client -connect "127.0.0.1:$qport" -CAfile "$D/ca.pem" \

@@ -141,7 +141,10 @@ trap 'st=$?; kill $stress $daemon 2>/dev/null || :; wait 2>/dev/null || :; exit 
 start_attlsd "$T/policy" "$T/attlsd.log"
 
 # shellcheck disable=SC2012
-fds() { ls "/proc/$daemon/fd" 2>/dev/null | wc -l; }
+# attlsd's descriptors and its TLS engine's (which holds the connections').
+fds() {
+	for p in "$daemon" $(pgrep -P "$daemon"); do ls "/proc/$p/fd"; done 2>/dev/null | wc -l
+}
 # count PATTERN: lines of attlsd's log that match.
 count() { grep -c -E -- "$1" "$T/attlsd.log"; }
 fd_before=$(fds)
