@@ -61,6 +61,7 @@ check attls.1 "$a" "$a run" "$a policy" "$a policy check" "$a policy show" \
 	"$a saf groups" "$a saf omvs" "$a saf usermap"
 check racf.1 "$build/src/cli/racf"
 check attlsd.8 "$build/src/daemon/attlsd"
+check attls-safd.8 "$build/src/safd/attls-safd"
 
 # The check itself must be able to fail: a page without one of the
 # command's options is caught.
