@@ -202,9 +202,14 @@ copy_of(struct saf_db *db, const struct saf_class *sc, struct rl_class **out,
 	*out = NULL;
 	if (rl == NULL) {
 		rl = calloc(1, sizeof(*rl));
-		if (rl == NULL)
-			return at_err_setx(err, AT_E_NOMEM,
+		if (rl == NULL) {
+			/* AT_E_NOMEM by name: *out stays NULL only on an
+			 * error, which the analyser cannot see through
+			 * at_err_setx. */
+			(void)at_err_setx(err, AT_E_NOMEM,
 			    "RACLIST: out of memory");
+			return AT_E_NOMEM;
+		}
 		*rlp = rl;
 	}
 	for (i = 0; i < rl->n; i++)
@@ -219,9 +224,11 @@ copy_of(struct saf_db *db, const struct saf_class *sc, struct rl_class **out,
 	if (c == NULL) {
 		void *np = realloc(rl->cls, (rl->n + 1) * sizeof(*rl->cls));
 
-		if (np == NULL)
-			return at_err_setx(err, AT_E_NOMEM,
+		if (np == NULL) {
+			(void)at_err_setx(err, AT_E_NOMEM,
 			    "RACLIST: out of memory");
+			return AT_E_NOMEM;
+		}
 		rl->cls = np;
 		c = &rl->cls[rl->n++];
 		memset(c, 0, sizeof(*c));

@@ -119,15 +119,35 @@ set_text(char *dst, size_t max, bool lines, const char *s, const char *what,
 static const char *
 tag_name(unsigned tag)
 {
-	static const char *const names[] = { "?", "user", "password or "
-	    "PassTicket", "application", "new password", "class", "resource",
-	    "access", "certificate", "distributed name", "registry", "uid",
-	    "?", "?", "?", "?", "status", "SAF return code", "RACF return "
-	    "code", "reason code", "user", "messages", "PassTicket", "group",
-	    "OMVS UID", "OMVS GID", "home", "program", "default group",
-	    "error message" };
+	static const char *const names[SAFT_LAST + 1] = {
+		[SAFT_USER] = "user",
+		[SAFT_SECRET] = "password or PassTicket",
+		[SAFT_APPL] = "application",
+		[SAFT_NEWPASS] = "new password",
+		[SAFT_CLASS] = "class",
+		[SAFT_RESOURCE] = "resource",
+		[SAFT_ACCESS] = "access",
+		[SAFT_CERT] = "certificate",
+		[SAFT_NAME] = "distributed name",
+		[SAFT_REGISTRY] = "registry",
+		[SAFT_UID] = "uid",
+		[SAFT_STATUS] = "status",
+		[SAFT_SAF_RC] = "SAF return code",
+		[SAFT_RACF_RC] = "RACF return code",
+		[SAFT_REASON] = "reason code",
+		[SAFT_RUSER] = "user",
+		[SAFT_MESSAGES] = "messages",
+		[SAFT_TICKET] = "PassTicket",
+		[SAFT_GROUP] = "group",
+		[SAFT_OUID] = "OMVS UID",
+		[SAFT_OGID] = "OMVS GID",
+		[SAFT_HOME] = "home",
+		[SAFT_PROGRAM] = "program",
+		[SAFT_DFLTGRP] = "default group",
+		[SAFT_ERRMSG] = "error message",
+	};
 
-	return tag <= SAFT_LAST ? names[tag] : "?";
+	return tag <= SAFT_LAST && names[tag] != NULL ? names[tag] : "?";
 }
 
 enum at_rc
@@ -378,20 +398,29 @@ get_header(const unsigned char *p, size_t n, bool reply, uint8_t *op,
 	return AT_OK;
 }
 
-/* The next field at *pos: tag, value and length; AT_E_INPUT if cut. */
+/*
+ * The next field at *pos: tag, value and length; AT_E_INPUT if cut, and
+ * then *v is left as it was.  The failures return AT_E_INPUT by name so
+ * that a reader (and the static analyser, which cannot see into
+ * at_err_setx) knows a NULL *v is never used as a value.
+ */
 static enum at_rc
 next_field(const unsigned char *p, size_t n, size_t *pos, unsigned *tag,
     const unsigned char **v, size_t *len, struct at_err *err)
 {
-	if (n - *pos < 3)
-		return at_err_setx(err, AT_E_INPUT, "a field header is cut "
+	if (n - *pos < 3) {
+		(void)at_err_setx(err, AT_E_INPUT, "a field header is cut "
 		    "short at byte %zu", *pos);
+		return AT_E_INPUT;
+	}
 	*tag = p[*pos];
 	*len = (size_t)p[*pos + 1] << 8 | p[*pos + 2];
 	*pos += 3;
-	if (n - *pos < *len)
-		return at_err_setx(err, AT_E_INPUT, "a field of %zu bytes "
+	if (n - *pos < *len) {
+		(void)at_err_setx(err, AT_E_INPUT, "a field of %zu bytes "
 		    "runs past the end of the record", *len);
+		return AT_E_INPUT;
+	}
 	*v = p + *pos;
 	*pos += *len;
 	return AT_OK;

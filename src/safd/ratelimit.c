@@ -69,20 +69,32 @@ blocked(const struct safd_rl_entry *e, int64_t now)
 	return e != NULL && e->blocked_until > now;
 }
 
+/*
+ * The key of a target user: its name in upper case, at most SAF_NAME_MAX
+ * characters.  The bound is tested before the byte is read, so a name
+ * that fills its buffer without a NUL inside the bound is not read past.
+ */
+static void
+upper_name(const char *user, char u[SAF_NAME_MAX + 1])
+{
+	size_t i;
+
+	for (i = 0; i < SAF_NAME_MAX && user[i] != '\0'; i++)
+		u[i] = (char)(user[i] >= 'a' && user[i] <= 'z' ?
+		    user[i] - 'a' + 'A' : user[i]);
+	u[i] = '\0';
+}
+
 bool
 safd_rl_allow(struct safd_rl *rl, uid_t uid, const char *user, int64_t now,
     char *msg, size_t cap)
 {
 	struct safd_rl_entry *eu, *et;
 	char u[SAF_NAME_MAX + 1];
-	size_t i;
 
 	if (rl->limit == 0)
 		return true;
-	for (i = 0; user[i] != '\0' && i < SAF_NAME_MAX; i++)
-		u[i] = (char)(user[i] >= 'a' && user[i] <= 'z' ?
-		    user[i] - 'a' + 'A' : user[i]);
-	u[i] = '\0';
+	upper_name(user, u);
 	eu = find(rl, true, uid, NULL, false, now);
 	et = find(rl, false, 0, u, false, now);
 	if (blocked(eu, now)) {
@@ -120,14 +132,10 @@ void
 safd_rl_failure(struct safd_rl *rl, uid_t uid, const char *user, int64_t now)
 {
 	char u[SAF_NAME_MAX + 1];
-	size_t i;
 
 	if (rl->limit == 0)
 		return;
-	for (i = 0; user[i] != '\0' && i < SAF_NAME_MAX; i++)
-		u[i] = (char)(user[i] >= 'a' && user[i] <= 'z' ?
-		    user[i] - 'a' + 'A' : user[i]);
-	u[i] = '\0';
+	upper_name(user, u);
 	count(rl, find(rl, true, uid, NULL, true, now), now);
 	count(rl, find(rl, false, 0, u, true, now), now);
 }

@@ -58,9 +58,10 @@ a=$build/src/cli/attls
 check attls.1 "$a" "$a run" "$a policy" "$a policy check" "$a policy show" \
 	"$a policy explain" "$a status" "$a refresh" "$a pasearch" "$a netstat" \
 	"$a rc" "$a saf" "$a saf check" "$a saf verify" "$a saf passticket" \
-	"$a saf usermap"
+	"$a saf groups" "$a saf omvs" "$a saf usermap"
 check racf.1 "$build/src/cli/racf"
 check attlsd.8 "$build/src/daemon/attlsd"
+check attls-safd.8 "$build/src/safd/attls-safd"
 
 # The check itself must be able to fail: a page without one of the
 # command's options is caught.
