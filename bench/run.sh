@@ -131,6 +131,13 @@ stop() {        # PID...
 }
 freeport() { "$NETBENCH" freeport; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# attlsd's RSS with its keyholder's and TLS engine's: the connections'
+# memory is in the engine.
+rss_tree_kib() {
+	t=0
+	for p in "$1" $(pgrep -P "$1"); do t=$((t + $(rss_kib "$p"))); done
+	echo $t
+}
 
 tlsargs() {     # VERSION
 	echo "--tls $T/srv.crt $T/srv.key $T/ca.pem --tls-version $1"
@@ -494,7 +501,7 @@ memory() {
 				start_attlsd $ver
 				start_server mem.$c "$ATTLS" run -j NBSERVER -- "$NETBENCH" serve; P=$SPORT
 				SRV=$LASTPID
-				before=$(rss_kib $ATTLSD_PID)
+				before=$(rss_tree_kib $ATTLSD_PID)
 				job=NBCLIENT; [ $c = attls_full ] && job=NBFULL
 				port=$P; pre="$ATTLS run -j $job --" ;;
 			esac
@@ -510,7 +517,7 @@ memory() {
 			sleep 1
 			case $c in
 			stunnel) after=$(( $(rss_kib $SS_PID) + $(rss_kib $SC_PID) )) ;;
-			attls*) after=$(rss_kib $ATTLSD_PID) ;;
+			attls*) after=$(rss_tree_kib $ATTLSD_PID) ;;
 			esac
 			opened=$(field idle_open < "$T/idle.out")
 			[ "${opened:-0}" -gt 0 ] || die "no idle connection opened"

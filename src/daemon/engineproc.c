@@ -14,7 +14,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -220,9 +219,9 @@ gone_now(struct eng *e, uint32_t id)
 	struct at_err err;
 
 	memset(&g, 0, sizeof(g));
-	g.id = id;
-	g.so_error = ECONNRESET;
-	g.state = (uint8_t)ENGINE_FAILED;
+	g.u.id = id;
+	g.u.so_error = ECONNRESET;
+	g.u.state = (uint8_t)ENGINE_FAILED;
 	if (link_send(e->async_fd, LINK_GONE, &g, sizeof(g), NULL, 0, NULL, 0, &err) != AT_OK)
 		return;
 }
@@ -435,6 +434,39 @@ warm_up(struct at_err *err)
 	return engine_proxykey_init(err);
 }
 
+/*
+ * glibc reads /proc/sys/vm/overcommit_memory the first time it shrinks a
+ * thread's own malloc arena, and keeps the answer; under the sandbox that
+ * open would kill the engine.  So a thread of its own allocates and frees
+ * well over the trim threshold now, which makes glibc shrink its arena
+ * and read the file, before the filter is in place.  (One arena for all
+ * threads would avoid the read too, at the cost of a lock every worker
+ * takes on every allocation.)
+ */
+static void *
+malloc_churn(void *arg)
+{
+	void *p[16];
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < 16; i++)
+		p[i] = malloc(96 * 1024);
+	for (i = 16; i-- > 0; )
+		free(p[i]);
+	return NULL;
+}
+
+static int
+settle_malloc(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, malloc_churn, NULL) != 0)
+		return -1;
+	return pthread_join(t, NULL) == 0 ? 0 : -1;
+}
+
 static int
 engine_main(int req_fd, int async_fd, int log_fd, struct keyholder_client *kc,
     const struct attlsd_engine_opts *o)
@@ -474,12 +506,8 @@ engine_main(int req_fd, int async_fd, int log_fd, struct keyholder_client *kc,
 		if (null > STDERR_FILENO)
 			(void)close(null);
 	}
-	/* One malloc arena for every thread: glibc reads
-	 * /proc/sys/vm/overcommit_memory the first time it shrinks a
-	 * thread's own arena, which the sandbox would answer with SIGSYS.
-	 * The main arena grows and shrinks with brk and opens nothing. */
-	if (mallopt(M_ARENA_MAX, 1) != 1) {
-		attlsd_log(LOG_ERR, false, "attlsd: the TLS engine cannot limit malloc's arenas");
+	if (settle_malloc() != 0) {
+		attlsd_log(LOG_ERR, false, "attlsd: the TLS engine cannot prepare malloc");
 		return 1;
 	}
 	e.buf = malloc(LINK_MAX_MSG);
@@ -862,7 +890,8 @@ parent_dispatch(struct attlsd *d, const unsigned char *buf, size_t len)
 	body = len - sizeof(h);
 	buf += sizeof(h);
 	switch (h.type) {
-	case LINK_UPDATE: {
+	case LINK_UPDATE:
+	case LINK_GONE: {
 		struct link_update u;
 
 		if (body < sizeof(u) || body - sizeof(u) > LINK_MAX_DER)
@@ -874,27 +903,13 @@ parent_dispatch(struct attlsd *d, const unsigned char *buf, size_t len)
 		LINK_TERMINATE(u.mapped_user);
 		LINK_TERMINATE(u.peer_subject);
 		c = attlsd_conntab_find_id(&d->table, u.id);
-		if (c != NULL)
-			attlsd_conntab_apply(&d->table, c, &u, buf + sizeof(u), body - sizeof(u));
-		return true;
-	}
-	case LINK_GONE: {
-		struct link_gone g;
-
-		if (body != sizeof(g))
-			return false;
-		memcpy(&g, buf, sizeof(g));
-		if (g.state > ENGINE_STOPPED)
-			return false;
-		c = attlsd_conntab_find_id(&d->table, g.id);
 		if (c == NULL)
 			return true;
-		(void)pthread_mutex_lock(&d->table.lock);
-		c->state = (enum engine_state)g.state;
-		c->so_error = g.so_error;
-		(void)pthread_mutex_unlock(&d->table.lock);
-		attlsd_conntab_remove(&d->table, c);
-		attlsd_conn_free(c);
+		attlsd_conntab_apply(&d->table, c, &u, buf + sizeof(u), body - sizeof(u));
+		if (h.type == LINK_GONE) {
+			attlsd_conntab_remove(&d->table, c);
+			attlsd_conn_free(c);
+		}
 		return true;
 	}
 	case LINK_MAP: {

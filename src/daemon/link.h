@@ -41,8 +41,8 @@ enum link_type {
 	LINK_MAPPED,       /* link_mapped */
 	LINK_STOP,         /* no body */
 	LINK_UPDATE,       /* link_update + peer certificate (DER) */
-	LINK_GONE,         /* link_gone */
-	LINK_MAP,          /* link_gone's id + peer certificate (DER) */
+	LINK_GONE,         /* link_gone + peer certificate (DER), if not sent yet */
+	LINK_MAP,          /* a uint32_t connection id + peer certificate (DER) */
 	LINK_LOG           /* link_log + text */
 };
 
@@ -113,10 +113,9 @@ struct link_update {
 	char peer_subject[256];
 };
 
+/* The end of a connection: its final state, as an update carries it. */
 struct link_gone {
-	uint32_t id;
-	int32_t so_error;
-	uint8_t state;
+	struct link_update u;
 };
 
 struct link_log {

@@ -56,6 +56,9 @@ now_ms(void)
  * Sent before the program hears of a change, so the parent's table is
  * never behind what the program knows.
  */
+static void fill_update(struct attlsd_worker *w, const struct attlsd_conn *c,
+    struct link_update *up);
+
 static void
 mirror(struct attlsd_worker *w, struct attlsd_conn *c, bool force)
 {
@@ -74,6 +77,25 @@ mirror(struct attlsd_worker *w, struct attlsd_conn *c, bool force)
 		}
 		return;
 	}
+	fill_update(w, c, &u);
+	/* The certificate goes once, with the first update that has it. */
+	if (link_send(w->link_fd, LINK_UPDATE, &u, sizeof(u),
+	    c->peer_sent ? NULL : c->peer_der,
+	    c->peer_sent || c->peer_der_len > LINK_MAX_DER ? 0 : c->peer_der_len,
+	    NULL, 0, &err) != AT_OK)
+		return; /* the parent is gone; the engine ends with it */
+	if (c->peer_der != NULL)
+		c->peer_sent = true;
+	c->mirror_state = (uint8_t)(c->state + 1);
+	c->mirror_ms = now;
+	c->mirror_dirty = false;
+}
+
+static void
+fill_update(struct attlsd_worker *w, const struct attlsd_conn *c, struct link_update *up)
+{
+	struct link_update u;
+
 	memset(&u, 0, sizeof(u));
 	(void)pthread_mutex_lock(&w->table->lock);
 	u.id = c->id;
@@ -88,17 +110,7 @@ mirror(struct attlsd_worker *w, struct attlsd_conn *c, bool force)
 	(void)snprintf(u.peer_subject, sizeof(u.peer_subject), "%s",
 	    c->peer_subject != NULL ? c->peer_subject : "");
 	(void)pthread_mutex_unlock(&w->table->lock);
-	/* The certificate goes once, with the first update that has it. */
-	if (link_send(w->link_fd, LINK_UPDATE, &u, sizeof(u),
-	    c->peer_sent ? NULL : c->peer_der,
-	    c->peer_sent || c->peer_der_len > LINK_MAX_DER ? 0 : c->peer_der_len,
-	    NULL, 0, &err) != AT_OK)
-		return; /* the parent is gone; the engine ends with it */
-	if (c->peer_der != NULL)
-		c->peer_sent = true;
-	c->mirror_state = (uint8_t)(c->state + 1);
-	c->mirror_ms = now;
-	c->mirror_dirty = false;
+	*up = u;
 }
 
 /* Sends the byte counts that waited for MIRROR_MS. */
@@ -122,24 +134,25 @@ update(struct attlsd_worker *w, struct attlsd_conn *c)
 	mirror(w, c, false);
 }
 
-/* c leaves the table; the parent's copy goes with it. */
+/*
+ * c has ended: the parent's copy takes its final state and goes (one
+ * message, sent before the program hears of the end).
+ */
 static void
-remove_conn(struct attlsd_worker *w, struct attlsd_conn *c)
+gone(struct attlsd_worker *w, struct attlsd_conn *c)
 {
 	struct link_gone g;
 	struct at_err err;
 
-	attlsd_conntab_remove(w->table, c);
 	if (w->link_fd < 0)
 		return;
-	memset(&g, 0, sizeof(g));
-	g.id = c->id;
-	g.so_error = c->so_error;
-	g.state = (uint8_t)c->state;
-	if (c->mirror_dirty || c->mirror_state != (uint8_t)(c->state + 1))
-		mirror(w, c, true);
-	if (link_send(w->link_fd, LINK_GONE, &g, sizeof(g), NULL, 0, NULL, 0, &err) != AT_OK)
-		return;
+	fill_update(w, c, &g.u);
+	if (link_send(w->link_fd, LINK_GONE, &g, sizeof(g),
+	    c->peer_sent ? NULL : c->peer_der,
+	    c->peer_sent || c->peer_der_len > LINK_MAX_DER ? 0 : c->peer_der_len,
+	    NULL, 0, &err) != AT_OK)
+		return; /* the parent is gone; the engine ends with it */
+	c->peer_sent = true;
 }
 
 void
@@ -249,8 +262,8 @@ finish(struct attlsd_worker *w, struct attlsd_conn *c)
 	disarm(w, c, engine_conn_app_fd(c->engine), &c->app_ev);
 	disarm(w, c, engine_conn_peer_fd(c->engine), &c->peer_ev);
 	unlink_conn(w, c);
-	update(w, c);
-	mirror(w, c, true);
+	attlsd_conntab_update(w->table, c);
+	gone(w, c);
 	answer_init(w, c, c->state != ENGINE_FAILED);
 	if (c->state == ENGINE_FAILED) {
 		const char *event, *why;
@@ -265,7 +278,7 @@ finish(struct attlsd_worker *w, struct attlsd_conn *c)
 	} else {
 		ezd_conn_close(c);
 	}
-	remove_conn(w, c);
+	attlsd_conntab_remove(w->table, c);
 	c->dead = true;
 	c->wnext = w->grave;
 	w->grave = c;
@@ -344,8 +357,8 @@ finish_stop(struct attlsd_worker *w, struct attlsd_conn *c)
 	disarm(w, c, engine_conn_app_fd(c->engine), &c->app_ev);
 	disarm(w, c, tcp, &c->peer_ev);
 	unlink_conn(w, c);
-	update(w, c);
-	mirror(w, c, true);
+	attlsd_conntab_update(w->table, c);
+	gone(w, c);
 	memset(&r, 0, sizeof(r));
 	r.stat_policy = 5; /* TTLS_POL_APPLCNTRL */
 	r.stat_conn = 1;   /* TTLS_CONN_NOTSECURE */
@@ -364,7 +377,7 @@ finish_stop(struct attlsd_worker *w, struct attlsd_conn *c)
 	if (tcp >= 0)
 		(void)close(tcp);
 	ezd_conn_stop(c);
-	remove_conn(w, c);
+	attlsd_conntab_remove(w->table, c);
 	c->dead = true;
 	c->wnext = w->grave;
 	w->grave = c;
@@ -378,7 +391,6 @@ static enum engine_state
 go_live(struct attlsd_worker *w, struct attlsd_conn *c)
 {
 	ezd_handshake_done(c, c->protocol, c->cipher);
-	mirror(w, c, true);
 	answer_init(w, c, true);
 	engine_conn_release(c->engine);
 	return engine_conn_run(c->engine);
@@ -427,6 +439,7 @@ mapped(struct attlsd_worker *w, struct attlsd_conn *c, const char *user, const c
 	enum engine_state after;
 
 	map_answer(w, c, user, reason);
+	mirror(w, c, true); /* the mapped user, before the program hears */
 	after = engine_conn_state(c->engine);
 	if (after != ENGINE_FAILED) {
 		after = go_live(w, c);
@@ -808,7 +821,8 @@ attlsd_worker_stop(struct attlsd_worker *w)
 	(void)pthread_join(w->thread, NULL);
 	for (c = w->queue; c != NULL; c = next) {
 		next = c->wnext;
-		remove_conn(w, c);
+		gone(w, c);
+		attlsd_conntab_remove(w->table, c);
 		attlsd_conn_free(c);
 	}
 	while (w->cmds != NULL) {
