@@ -506,10 +506,8 @@ no_env:
 	/* The engine has its own copies now. */
 	(void)close(tcp_fd);
 	(void)close(sp[0]);
-	tcp_fd = sp[0] = -1;
 	if (init_cookie != 0) {
 		(void)close(sp[1]);
-		sp[1] = -1;
 	} else {
 		*app_fd = sp[1];
 	}

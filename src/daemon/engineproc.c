@@ -585,10 +585,12 @@ wait_reply(struct attlsd_engine *e, int *sslrc, struct at_err *err)
 	if (rc == AT_OK) {
 		link_close_fds(fds, nfds);
 		memcpy(&h, big, sizeof(h));
-		if (h.type != LINK_REPLY || len != sizeof(buf))
-			rc = at_err_setx(err, AT_E_IO, "a malformed answer from the TLS engine");
-		else
+		if (h.type != LINK_REPLY || len != sizeof(buf)) {
+			(void)at_err_setx(err, AT_E_IO, "a malformed answer from the TLS engine");
+			rc = AT_E_IO;
+		} else {
 			memcpy(&r, big + sizeof(h), sizeof(r));
+		}
 	}
 	free(big);
 	if (rc != AT_OK) {
@@ -599,7 +601,8 @@ wait_reply(struct attlsd_engine *e, int *sslrc, struct at_err *err)
 	*sslrc = r.sslrc;
 	if (r.rc == AT_OK)
 		return AT_OK;
-	return at_err_setx(err, r.rc > AT_OK && r.rc <= AT_E_INTERNAL ? (enum at_rc)r.rc :
+	/* The codes are negative; anything else from the engine is a bug. */
+	return at_err_setx(err, r.rc < AT_OK && r.rc >= AT_E_INTERNAL ? (enum at_rc)r.rc :
 	    AT_E_INTERNAL, "%s", r.msg);
 }
 
