@@ -351,7 +351,9 @@ fail_handshake(struct engine_conn *c, unsigned long e)
 static void
 handshake_failed(struct engine_conn *c, int sslerr)
 {
-	unsigned long e = ERR_peek_error();
+	const char *data = NULL;
+	int flags = 0;
+	unsigned long e = ERR_peek_error_data(&data, &flags);
 	char why[256], ossl[160];
 
 	if (sslerr == SSL_ERROR_SYSCALL || sslerr == SSL_ERROR_ZERO_RETURN) {
@@ -361,10 +363,17 @@ handshake_failed(struct engine_conn *c, int sslerr)
 	}
 	if (fail_handshake(c, e))
 		return;
-	ERR_error_string_n(e, ossl, sizeof(ossl));
+	/* The text that came with the error says more than its code (a
+	 * proxy key's "the keyholder closed the channel", say). */
+	if (data != NULL && (flags & ERR_TXT_STRING) != 0 && data[0] != '\0')
+		(void)snprintf(ossl, sizeof(ossl), "%s", data);
+	else
+		ERR_error_string_n(e, ossl, sizeof(ossl));
 	/* OpenSSL numbers the reason for an alert received from the partner
-	 * from SSL_AD_REASON_OFFSET up. */
-	(void)snprintf(why, sizeof(why), "%s [%s]", ERR_GET_REASON(e) >= SSL_AD_REASON_OFFSET ?
+	 * from SSL_AD_REASON_OFFSET up, in libssl's own codes only (other
+	 * libraries' reasons carry flag bits that make them large). */
+	(void)snprintf(why, sizeof(why), "%s [%s]", ERR_GET_LIB(e) == ERR_LIB_SSL &&
+	    ERR_GET_REASON(e) >= SSL_AD_REASON_OFFSET ?
 	    "the partner refused the handshake with a fatal alert" :
 	    "this side ended the handshake", ossl);
 	fail(c, 406, "Initial Handshake", why);
