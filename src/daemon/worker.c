@@ -392,6 +392,18 @@ go_live(struct attlsd_worker *w, struct attlsd_conn *c)
 {
 	ezd_handshake_done(c, c->protocol, c->cipher);
 	answer_init(w, c, true);
+	/* The parent keeps the partner's certificate for status and queries;
+	 * the engine needs it no more, and idle connections are counted in
+	 * thousands. */
+	if (c->peer_sent) {
+		(void)pthread_mutex_lock(&w->table->lock);
+		free(c->peer_der);
+		c->peer_der = NULL;
+		c->peer_der_len = 0;
+		OPENSSL_free(c->peer_subject);
+		c->peer_subject = NULL;
+		(void)pthread_mutex_unlock(&w->table->lock);
+	}
 	engine_conn_release(c->engine);
 	return engine_conn_run(c->engine);
 }
