@@ -1145,7 +1145,7 @@ attlsd_control_serve(struct attlsd *d, struct attlsd_client *cl)
 	 * answered: a program that heard of its handshake from the engine
 	 * must find it in the table.  A lost engine is the main loop's to
 	 * notice. */
-	(void)attlsd_engine_read(d);
+	(void)attlsd_engine_sync(d);
 	at_buf_init(&in, CTL_MSG_MAX);
 	rc = ctl_recv_cred(cl->fd, &in, fds, &nfds, &cred, 0, &err);
 	if (rc == AT_E_BUSY) {

@@ -929,17 +929,15 @@ parent_dispatch(struct attlsd *d, const unsigned char *buf, size_t len)
 	}
 }
 
-bool
-attlsd_engine_read(struct attlsd *d)
+/* Writes the log lines the engine sent. */
+static void
+read_logs(struct attlsd_engine *e)
 {
-	struct attlsd_engine *e = &d->engine;
 	int fds[LINK_MAX_FDS];
 	size_t len, nfds;
 	struct at_err err;
 	enum at_rc rc;
 
-	if (e->pid == 0)
-		return true;
 	for (;;) {
 		rc = link_recv(e->log_fd, e->buf, &len, fds, &nfds, &err);
 		if (rc == AT_E_BUSY)
@@ -958,6 +956,28 @@ attlsd_engine_read(struct attlsd *d)
 			    len - sizeof(struct link_hdr) - sizeof(l));
 		}
 	}
+}
+
+bool
+attlsd_engine_read(struct attlsd *d)
+{
+	if (d->engine.pid == 0)
+		return true;
+	read_logs(&d->engine);
+	return attlsd_engine_sync(d);
+}
+
+bool
+attlsd_engine_sync(struct attlsd *d)
+{
+	struct attlsd_engine *e = &d->engine;
+	int fds[LINK_MAX_FDS];
+	size_t len, nfds;
+	struct at_err err;
+	enum at_rc rc;
+
+	if (e->pid == 0)
+		return true;
 	while (!e->lost) {
 		rc = link_recv(e->async_fd, e->buf, &len, fds, &nfds, &err);
 		if (rc == AT_E_BUSY)

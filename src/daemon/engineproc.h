@@ -91,6 +91,10 @@ AT_MUST_CHECK enum at_rc attlsd_engine_command(struct attlsd_engine *e, uint32_t
  */
 bool attlsd_engine_read(struct attlsd *d);
 
+/* The same for what changes the table only (no log lines): what a control
+ * request is answered from.  One read when nothing waits. */
+bool attlsd_engine_sync(struct attlsd *d);
+
 /* Ends the engine (its connections end with RC 5005) and the keyholder. */
 void attlsd_engine_stop(struct attlsd_engine *e);
 
