@@ -47,6 +47,12 @@ static const int worker_allowed[] = {
 	/* signals and leaving */
 	SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_restart_syscall,
 	SYS_exit, SYS_exit_group,
+	/* What glibc calls as a new thread starts, about that thread only: a
+	 * worker created just before the filter may make these just after. */
+	SYS_set_robust_list,
+#ifdef SYS_rseq
+	SYS_rseq,
+#endif
 };
 
 const int *
